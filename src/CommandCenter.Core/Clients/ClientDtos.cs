@@ -1,0 +1,40 @@
+namespace CommandCenter.Clients;
+
+/// <summary>A client as the list shows it; <see cref="MonthlyRecurring"/> is the manual lines' full-month amount.</summary>
+public sealed record ClientRow(Guid Id, string Name, ClientStatus Status, decimal? HourlyRate, string? AccountingCustomerRef, int LineCount, decimal MonthlyRecurring);
+
+public sealed record ClientDetail(
+    Guid Id,
+    string Name,
+    ClientStatus Status,
+    string? AccountingCustomerRef,
+    decimal? HourlyRate,
+    string? Notes,
+    DateTime CreatedUtc,
+    IReadOnlyList<LineDetail> Lines)
+{
+    public decimal MonthlyRecurring => Lines.Where(l => l.IsCurrent).Sum(l => l.MonthlyAmount);
+}
+
+public sealed record LineDetail(
+    Guid Id,
+    Guid ItemId,
+    string ItemName,
+    string? Description,
+    decimal CatalogPrice,
+    decimal? UnitPriceOverride,
+    QuantitySourceKind SourceKind,
+    decimal Quantity,
+    decimal IncludedUnits,
+    decimal Minimum,
+    DateOnly EffectiveFrom,
+    DateOnly? EffectiveTo,
+    bool IsCurrent)
+{
+    public decimal UnitPrice => UnitPriceOverride ?? CatalogPrice;
+    public decimal BilledQuantity => RecurringLine.BilledQuantity(Quantity, IncludedUnits, Minimum);
+    public decimal MonthlyAmount => Common.Money.RoundCents(UnitPrice * BilledQuantity);
+    public string DisplayName => string.IsNullOrWhiteSpace(Description) ? ItemName : Description;
+}
+
+public sealed record CatalogItemDto(Guid Id, string Name, decimal UnitPrice, decimal UnitCost, string? AccountingItemRef, bool Taxable, int LineCount);

@@ -1,0 +1,128 @@
+using CommandCenter.Audit;
+using CommandCenter.Common;
+using CommandCenter.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace CommandCenter.Clients;
+
+/// <summary>Adds, edits and removes a client's recurring lines; validated and audited.</summary>
+public static class SaveLine
+{
+    /// <param name="UnitPriceOverride">Null follows the catalog price.</param>
+    /// <param name="EffectiveFrom">Null means the first day of the current month.</param>
+    public sealed record Request(
+        Guid ItemId,
+        decimal Quantity,
+        decimal? UnitPriceOverride = null,
+        decimal IncludedUnits = 0,
+        decimal Minimum = 0,
+        DateOnly? EffectiveFrom = null,
+        DateOnly? EffectiveTo = null,
+        string? Description = null,
+        string? Reason = null);
+
+    public static void Validate(Request request)
+    {
+        var v = new Validator()
+            .Quantity("quantity", request.Quantity, "Quantity")
+            .Quantity("includedUnits", request.IncludedUnits, "Included units")
+            .Quantity("minimum", request.Minimum, "Minimum")
+            .Money("unitPrice", request.UnitPriceOverride, "Unit price")
+            .MaxLength("description", request.Description, RecurringLine.DescriptionMaxLength, "Description")
+            .MaxLength("reason", request.Reason, 1000, "Reason");
+        if (request.ItemId == Guid.Empty)
+        {
+            v.Add("itemId", "Choose a catalog item.");
+        }
+
+        if (request.EffectiveFrom is { } from && request.EffectiveTo is { } to && to <= from)
+        {
+            v.Add("effectiveTo", "Effective to must be after effective from (the end date is exclusive).");
+        }
+
+        v.ThrowIfInvalid();
+    }
+
+    public sealed class Handler(TenantDb tenantDb, AuditWriter audit, TimeProvider time)
+    {
+        public async Task<Guid> AddAsync(Guid clientId, Request request, CancellationToken cancellationToken = default)
+        {
+            Validate(request);
+            await using var db = await tenantDb.OpenAsync(cancellationToken);
+            var agreement = await db.Agreements.SingleOrDefaultAsync(a => a.ClientId == clientId, cancellationToken)
+                ?? throw new NotFoundException("Client", clientId);
+            await EnsureItemAsync(db, request.ItemId, cancellationToken);
+
+            var now = time.GetUtcNow().UtcDateTime;
+            var line = new RecurringLine
+            {
+                AgreementId = agreement.Id,
+                CreatedUtc = now,
+            };
+            Apply(line, request, FirstOfMonth(now));
+            db.RecurringLines.Add(line);
+            audit.Record(db, "line.created", nameof(RecurringLine), line.Id, null, Snapshot(line, clientId), request.Reason);
+            await db.SaveChangesAsync(cancellationToken);
+            return line.Id;
+        }
+
+        public async Task UpdateAsync(Guid clientId, Guid lineId, Request request, CancellationToken cancellationToken = default)
+        {
+            Validate(request);
+            await using var db = await tenantDb.OpenAsync(cancellationToken);
+            var line = await FindAsync(db, clientId, lineId, cancellationToken);
+            await EnsureItemAsync(db, request.ItemId, cancellationToken);
+            var before = Snapshot(line, clientId);
+            Apply(line, request, line.EffectiveFrom);
+            var after = Snapshot(line, clientId);
+            if (before != after)
+            {
+                audit.Record(db, "line.updated", nameof(RecurringLine), line.Id, before, after, request.Reason);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+        }
+
+        public async Task RemoveAsync(Guid clientId, Guid lineId, string? reason, CancellationToken cancellationToken = default)
+        {
+            await using var db = await tenantDb.OpenAsync(cancellationToken);
+            var line = await FindAsync(db, clientId, lineId, cancellationToken);
+            audit.Record(db, "line.deleted", nameof(RecurringLine), line.Id, Snapshot(line, clientId), null, reason);
+            db.RecurringLines.Remove(line);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        private static async Task<RecurringLine> FindAsync(AppDbContext db, Guid clientId, Guid lineId, CancellationToken cancellationToken) =>
+            await db.RecurringLines
+                .Where(l => l.Id == lineId && db.Agreements.Any(a => a.Id == l.AgreementId && a.ClientId == clientId))
+                .SingleOrDefaultAsync(cancellationToken)
+            ?? throw new NotFoundException("Line", lineId);
+
+        private static async Task EnsureItemAsync(AppDbContext db, Guid itemId, CancellationToken cancellationToken)
+        {
+            if (!await db.CatalogItems.AnyAsync(i => i.Id == itemId, cancellationToken))
+            {
+                throw ValidationFailedException.For("itemId", "That catalog item does not exist.");
+            }
+        }
+    }
+
+    public static DateOnly FirstOfMonth(DateTime utc) => new(utc.Year, utc.Month, 1);
+
+    private static void Apply(RecurringLine line, Request request, DateOnly defaultFrom)
+    {
+        line.CatalogItemId = request.ItemId;
+        line.Description = SaveClient.Clean(request.Description);
+        line.UnitPriceOverride = request.UnitPriceOverride;
+        line.SourceKind = QuantitySourceKind.Manual;
+        line.Quantity = request.Quantity;
+        line.IncludedUnits = request.IncludedUnits;
+        line.Minimum = request.Minimum;
+        line.EffectiveFrom = request.EffectiveFrom ?? defaultFrom;
+        line.EffectiveTo = request.EffectiveTo;
+    }
+
+    private static LineSnapshot Snapshot(RecurringLine l, Guid clientId) =>
+        new(clientId, l.CatalogItemId, l.Description, l.UnitPriceOverride, l.SourceKind, l.Quantity, l.IncludedUnits, l.Minimum, l.EffectiveFrom, l.EffectiveTo);
+
+    private sealed record LineSnapshot(Guid ClientId, Guid ItemId, string? Description, decimal? UnitPriceOverride, QuantitySourceKind Source, decimal Quantity, decimal IncludedUnits, decimal Minimum, DateOnly EffectiveFrom, DateOnly? EffectiveTo);
+}

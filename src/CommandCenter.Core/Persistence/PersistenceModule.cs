@@ -1,0 +1,64 @@
+using CommandCenter.Audit;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace CommandCenter.Persistence;
+
+public static class PersistenceModule
+{
+    public const string SqliteMigrationsAssembly = "CommandCenter.Migrations.Sqlite";
+    public const string SqlServerMigrationsAssembly = "CommandCenter.Migrations.SqlServer";
+
+    public static IHostApplicationBuilder AddPersistence(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        var options = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var connectionString = ResolveConnectionString(options, builder.Environment.ContentRootPath);
+
+        builder.Services.AddDbContextFactory<AppDbContext>(db => Configure(db, options.Provider, connectionString));
+        builder.Services.AddScoped<TenantDb>();
+        builder.Services.AddSingleton<AuditWriter>();
+        builder.Services.AddTransient<DatabaseInitializer>();
+        return builder;
+    }
+
+    public static void Configure(DbContextOptionsBuilder db, string provider, string connectionString)
+    {
+        if (string.Equals(provider, DatabaseOptions.Providers.SqlServer, StringComparison.OrdinalIgnoreCase))
+        {
+            db.UseSqlServer(connectionString, sql => sql.MigrationsAssembly(SqlServerMigrationsAssembly));
+        }
+        else
+        {
+            db.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(SqliteMigrationsAssembly));
+        }
+    }
+
+    public static string ResolveConnectionString(DatabaseOptions options, string contentRoot)
+    {
+        if (string.Equals(options.Provider, DatabaseOptions.Providers.SqlServer, StringComparison.OrdinalIgnoreCase))
+        {
+            return options.ConnectionString
+                ?? throw new InvalidOperationException("Database:ConnectionString is required for SQL Server.");
+        }
+
+        var sqlite = new SqliteConnectionStringBuilder(options.ConnectionString ?? "Data Source=commandcenter.db");
+        if (!Path.IsPathRooted(sqlite.DataSource) && sqlite.DataSource != ":memory:" && !sqlite.DataSource.StartsWith("file:", StringComparison.Ordinal))
+        {
+            var dataDir = Path.Combine(contentRoot, "App_Data");
+            Directory.CreateDirectory(dataDir);
+            sqlite.DataSource = Path.Combine(dataDir, sqlite.DataSource);
+        }
+
+        // Writers wait for each other instead of failing with "database is locked".
+        sqlite.DefaultTimeout = Math.Max(sqlite.DefaultTimeout, 30);
+        return sqlite.ToString();
+    }
+}
