@@ -45,7 +45,9 @@ public static class PersistenceModule
     {
         if (string.Equals(options.Provider, DatabaseOptions.Providers.SqlServer, StringComparison.OrdinalIgnoreCase))
         {
+            // Design-time tools (migrations add, has-pending-model-changes, script) never connect.
             return options.ConnectionString
+                ?? (EF.IsDesignTime ? "Server=design-time;Database=CommandCenter" : null)
                 ?? throw new InvalidOperationException("Database:ConnectionString is required for SQL Server.");
         }
 

@@ -1,0 +1,69 @@
+using CommandCenter.Audit;
+using CommandCenter.Common;
+using CommandCenter.Persistence;
+using CommandCenter.Tenancy;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CommandCenter.Tests.Support;
+
+/// <summary>
+/// A real SQLite database (in memory, kept alive by one open connection) built by the real migrations,
+/// with one tenant created and a <see cref="TenantDb"/> bound to it.
+/// </summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    private readonly SqliteConnection _connection;
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 15, 12, 0, 0, TimeSpan.Zero));
+    public IDbContextFactory<AppDbContext> Factory { get; }
+    public Guid TenantId { get; private set; }
+    public AuditWriter Audit { get; }
+
+    private TestDatabase()
+    {
+        _connection = new SqliteConnection("Data Source=:memory:");
+        _connection.Open();
+        var options = new DbContextOptionsBuilder<AppDbContext>()
+            .UseSqlite(_connection, s => s.MigrationsAssembly(PersistenceModule.SqliteMigrationsAssembly))
+            .Options;
+        Factory = new Factory_(options);
+        Audit = new AuditWriter(Time);
+    }
+
+    public static async Task<TestDatabase> CreateAsync(string tenantName = "Test MSP")
+    {
+        var db = new TestDatabase();
+        await using (var ctx = db.Factory.CreateDbContext())
+        {
+            await ctx.Database.MigrateAsync();
+        }
+
+        db.TenantId = await db.AddTenantAsync(tenantName);
+        return db;
+    }
+
+    public async Task<Guid> AddTenantAsync(string name)
+    {
+        await using var ctx = Factory.CreateDbContext();
+        var tenant = new Tenant { Name = name, CreatedUtc = Time.GetUtcNow().UtcDateTime };
+        ctx.Tenants.Add(tenant);
+        await ctx.SaveChangesAsync();
+        return tenant.Id;
+    }
+
+    /// <summary>A TenantDb acting for <paramref name="tenantId"/> (default: the test tenant) as <paramref name="actor"/>.</summary>
+    public TenantDb TenantDb(Guid? tenantId = null, string actor = "tester@test.local") =>
+        new(Factory, new FixedTenantContext(new TenantScope(tenantId ?? TenantId, actor, Roles.Owner)));
+
+    /// <summary>A context for the test tenant, for arranging and asserting.</summary>
+    public AppDbContext Open(Guid? tenantId = null) => Factory.CreateDbContext().ForTenant(tenantId ?? TenantId, "tester@test.local");
+
+    public async ValueTask DisposeAsync() => await _connection.DisposeAsync();
+
+    private sealed class Factory_(DbContextOptions<AppDbContext> options) : IDbContextFactory<AppDbContext>
+    {
+        public AppDbContext CreateDbContext() => new(options);
+    }
+}
