@@ -9,6 +9,7 @@ public static class ClientsModule
     {
         builder.Services.AddScoped<ListClients.Handler>();
         builder.Services.AddScoped<GetClient.Handler>();
+        builder.Services.AddScoped<GetSummary.Handler>();
         builder.Services.AddScoped<SaveClient.Handler>();
         builder.Services.AddScoped<SaveCatalogItem.Handler>();
         builder.Services.AddScoped<SaveLine.Handler>();

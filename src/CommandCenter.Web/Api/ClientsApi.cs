@@ -1,0 +1,142 @@
+using System.Text.Json.Serialization;
+using CommandCenter.Clients;
+using CommandCenter.Common;
+
+namespace CommandCenter.Web.Api;
+
+internal sealed record ClientResponse(
+    Guid Id,
+    string Name,
+    ClientStatus Status,
+    string? AccountingCustomerRef,
+    [property: JsonConverter(typeof(NullableMoneyJsonConverter))] decimal? HourlyRate,
+    string? Notes,
+    int LineCount,
+    [property: JsonConverter(typeof(MoneyJsonConverter))] decimal MonthlyRecurring);
+
+internal sealed record ClientRequest(string? Name, ClientStatus? Status, string? AccountingCustomerRef, decimal? HourlyRate, string? Notes)
+{
+    public SaveClient.Request ToRequest() => new(Name ?? "", Status ?? ClientStatus.Active, AccountingCustomerRef, HourlyRate, Notes);
+}
+
+internal sealed record QuantitySourceDto(string? Kind, decimal? Quantity);
+
+internal sealed record LineResponse(
+    Guid Id,
+    Guid ItemId,
+    string ItemName,
+    string? Description,
+    [property: JsonConverter(typeof(MoneyJsonConverter))] decimal UnitPrice,
+    [property: JsonConverter(typeof(NullableMoneyJsonConverter))] decimal? UnitPriceOverride,
+    QuantitySourceDto QuantitySource,
+    decimal IncludedUnits,
+    decimal Minimum,
+    DateOnly EffectiveFrom,
+    DateOnly? EffectiveTo,
+    decimal BilledQuantity,
+    [property: JsonConverter(typeof(MoneyJsonConverter))] decimal MonthlyAmount)
+{
+    public static LineResponse From(LineDetail l) => new(
+        l.Id, l.ItemId, l.ItemName, l.Description, l.UnitPrice, l.UnitPriceOverride,
+        new QuantitySourceDto("manual", l.Quantity), l.IncludedUnits, l.Minimum, l.EffectiveFrom, l.EffectiveTo, l.BilledQuantity, l.MonthlyAmount);
+}
+
+/// <param name="UnitPrice">Overrides the catalog price; omit to follow the catalog.</param>
+internal sealed record LineRequest(
+    Guid? ItemId,
+    decimal? UnitPrice,
+    QuantitySourceDto? QuantitySource,
+    decimal? IncludedUnits,
+    decimal? Minimum,
+    DateOnly? EffectiveFrom,
+    DateOnly? EffectiveTo,
+    string? Description,
+    string? Reason)
+{
+    public SaveLine.Request ToRequest()
+    {
+        var kind = QuantitySource?.Kind?.Trim().ToLowerInvariant();
+        if (kind is not ("manual" or null))
+        {
+            throw ValidationFailedException.For("quantitySource.kind", kind == "vendor"
+                ? "Vendor-synced quantities are not available yet: use { \"kind\": \"manual\", \"quantity\": n }."
+                : "quantitySource.kind must be \"manual\" or \"vendor\".");
+        }
+
+        if (QuantitySource?.Quantity is null)
+        {
+            throw ValidationFailedException.For("quantitySource.quantity", "A manual line needs a quantity.");
+        }
+
+        return new SaveLine.Request(ItemId ?? Guid.Empty, QuantitySource.Quantity.Value, UnitPrice, IncludedUnits ?? 0, Minimum ?? 0, EffectiveFrom, EffectiveTo, Description, Reason);
+    }
+}
+
+internal static class ClientsApi
+{
+    public static RouteGroupBuilder MapClientsApi(this RouteGroupBuilder api)
+    {
+        var clients = api.MapGroup("/clients").WithTags("Clients");
+
+        clients.MapGet("/", async (ListClients.Handler handler, string? search, string? sort, bool? desc, int? page, int? pageSize, CancellationToken ct) =>
+        {
+            var (p, size) = Paging.Normalize(page, pageSize);
+            var result = await handler.HandleAsync(new ListClients.Request(search, sort, desc ?? false, p, size), ct);
+            return TypedResults.Ok(new ListResponse<ClientResponse>(
+                result.Items.Select(c => new ClientResponse(c.Id, c.Name, c.Status, c.AccountingCustomerRef, c.HourlyRate, null, c.LineCount, c.MonthlyRecurring)).ToList(),
+                result.Total));
+        }).WithName("ListClients");
+
+        clients.MapGet("/{clientId:guid}", async (Guid clientId, GetClient.Handler handler, CancellationToken ct) =>
+            TypedResults.Ok(ToResponse(await handler.HandleAsync(clientId, ct)))).WithName("GetClient");
+
+        clients.MapPost("/", async (ClientRequest body, SaveClient.Handler save, GetClient.Handler get, CancellationToken ct) =>
+        {
+            var id = await save.CreateAsync(body.ToRequest(), ct);
+            return TypedResults.Created($"/api/v1/clients/{id}", ToResponse(await get.HandleAsync(id, ct)));
+        }).WithName("CreateClient");
+
+        clients.MapPut("/{clientId:guid}", async (Guid clientId, ClientRequest body, SaveClient.Handler save, GetClient.Handler get, CancellationToken ct) =>
+        {
+            await save.UpdateAsync(clientId, body.ToRequest(), ct);
+            return TypedResults.Ok(ToResponse(await get.HandleAsync(clientId, ct)));
+        }).WithName("UpdateClient");
+
+        clients.MapDelete("/{clientId:guid}", async (Guid clientId, string? reason, SaveClient.Handler save, CancellationToken ct) =>
+        {
+            await save.DeleteAsync(clientId, reason, ct);
+            return TypedResults.NoContent();
+        }).WithName("DeleteClient");
+
+        clients.MapGet("/{clientId:guid}/lines", async (Guid clientId, GetClient.Handler get, CancellationToken ct) =>
+        {
+            var client = await get.HandleAsync(clientId, ct);
+            return TypedResults.Ok(new ListResponse<LineResponse>(client.Lines.Select(LineResponse.From).ToList(), client.Lines.Count));
+        }).WithName("ListLines");
+
+        clients.MapPost("/{clientId:guid}/lines", async (Guid clientId, LineRequest body, SaveLine.Handler save, GetClient.Handler get, CancellationToken ct) =>
+        {
+            var lineId = await save.AddAsync(clientId, body.ToRequest(), ct);
+            var line = (await get.HandleAsync(clientId, ct)).Lines.Single(l => l.Id == lineId);
+            return TypedResults.Created($"/api/v1/clients/{clientId}/lines/{lineId}", LineResponse.From(line));
+        }).WithName("AddLine");
+
+        clients.MapPut("/{clientId:guid}/lines/{lineId:guid}", async (Guid clientId, Guid lineId, LineRequest body, SaveLine.Handler save, GetClient.Handler get, CancellationToken ct) =>
+        {
+            await save.UpdateAsync(clientId, lineId, body.ToRequest(), ct);
+            var line = (await get.HandleAsync(clientId, ct)).Lines.Single(l => l.Id == lineId);
+            return TypedResults.Ok(LineResponse.From(line));
+        }).WithName("UpdateLine");
+
+        clients.MapDelete("/{clientId:guid}/lines/{lineId:guid}", async (Guid clientId, Guid lineId, string? reason, SaveLine.Handler save, CancellationToken ct) =>
+        {
+            await save.RemoveAsync(clientId, lineId, reason, ct);
+            return TypedResults.NoContent();
+        }).WithName("RemoveLine");
+
+        return api;
+    }
+
+    private static ClientResponse ToResponse(ClientDetail c) =>
+        new(c.Id, c.Name, c.Status, c.AccountingCustomerRef, c.HourlyRate, c.Notes, c.Lines.Count, c.MonthlyRecurring);
+}

@@ -1,0 +1,61 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using CommandCenter.Tenancy;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace CommandCenter.Web.Infrastructure;
+
+internal sealed class ApiKeyAuthenticationOptions : AuthenticationSchemeOptions;
+
+/// <summary>Authenticates <c>/api/v1</c> calls by the <c>X-Api-Key</c> header; the key decides the tenant.</summary>
+internal sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<ApiKeyAuthenticationOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    ApiKeys.Authenticator authenticator,
+    IProblemDetailsService problems)
+    : AuthenticationHandler<ApiKeyAuthenticationOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string HeaderName = "X-Api-Key";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(HeaderName, out var values) || string.IsNullOrWhiteSpace(values.ToString()))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var match = await authenticator.AuthenticateAsync(values.ToString(), Context.RequestAborted);
+        if (match is null)
+        {
+            return AuthenticateResult.Fail("The API key is not valid or was revoked.");
+        }
+
+        var identity = new ClaimsIdentity(
+        [
+            new Claim(ClaimTypes.Name, $"api-key:{match.Name}"),
+            new Claim(AppClaims.TenantId, match.TenantId.ToString()),
+            new Claim(AppClaims.ApiKeyId, match.KeyId.ToString()),
+        ], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = $"{SchemeName} header=\"{HeaderName}\"";
+        var presented = Request.Headers.ContainsKey(HeaderName);
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status401Unauthorized,
+                Title = "Unauthorized",
+                Detail = presented ? "The API key is not valid or was revoked." : $"Send a tenant API key in the {HeaderName} header.",
+            },
+        });
+    }
+}
