@@ -12,17 +12,20 @@ public static class SaveClient
 
     public static void Validate(Request request)
     {
-        new Validator()
-            .Require("name", request.Name, Client.NameMaxLength, "Name")
-            .MaxLength("accountingCustomerRef", request.AccountingCustomerRef, 100, "Accounting customer reference")
-            .MaxLength("notes", request.Notes, Client.NotesMaxLength, "Notes")
-            .Money("hourlyRate", request.HourlyRate, "Hourly rate")
-            .ThrowIfInvalid();
+        Rules(request).ThrowIfInvalid();
         if (!Enum.IsDefined(request.Status))
         {
             throw ValidationFailedException.For("status", "Status must be Active or Inactive.");
         }
     }
+
+    /// <summary>The field rules, collected without throwing (the billing sheet import reports them per row).</summary>
+    internal static Validator Rules(Request request) =>
+        new Validator()
+            .Require("name", request.Name, Client.NameMaxLength, "Name")
+            .MaxLength("accountingCustomerRef", request.AccountingCustomerRef, 100, "Accounting customer reference")
+            .MaxLength("notes", request.Notes, Client.NotesMaxLength, "Notes")
+            .Money("hourlyRate", request.HourlyRate, "Hourly rate");
 
     public sealed class Handler(TenantDb tenantDb, AuditWriter audit, TimeProvider time)
     {
@@ -33,16 +36,7 @@ public static class SaveClient
             var name = request.Name.Trim();
             await EnsureUniqueNameAsync(db, name, null, cancellationToken);
 
-            var client = new Client
-            {
-                Name = name,
-                Status = request.Status,
-                AccountingCustomerRef = Clean(request.AccountingCustomerRef),
-                HourlyRate = request.HourlyRate,
-                Notes = Clean(request.Notes),
-                CreatedUtc = time.GetUtcNow().UtcDateTime,
-            };
-            client.Agreement = new Agreement { ClientId = client.Id };
+            var client = NewClient(request, time.GetUtcNow().UtcDateTime);
             db.Clients.Add(client);
             audit.Record(db, "client.created", nameof(Client), client.Id, null, Snapshot(client));
             await db.SaveChangesAsync(cancellationToken);
@@ -93,9 +87,25 @@ public static class SaveClient
         }
     }
 
+    /// <summary>A new client with its (empty) agreement, from a validated request.</summary>
+    internal static Client NewClient(Request request, DateTime createdUtc)
+    {
+        var client = new Client
+        {
+            Name = request.Name.Trim(),
+            Status = request.Status,
+            AccountingCustomerRef = Clean(request.AccountingCustomerRef),
+            HourlyRate = request.HourlyRate,
+            Notes = Clean(request.Notes),
+            CreatedUtc = createdUtc,
+        };
+        client.Agreement = new Agreement { ClientId = client.Id };
+        return client;
+    }
+
     internal static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static ClientSnapshot Snapshot(Client c) => new(c.Name, c.Status, c.AccountingCustomerRef, c.HourlyRate, c.Notes);
+    internal static ClientSnapshot Snapshot(Client c) => new(c.Name, c.Status, c.AccountingCustomerRef, c.HourlyRate, c.Notes);
 
-    private sealed record ClientSnapshot(string Name, ClientStatus Status, string? AccountingCustomerRef, decimal? HourlyRate, string? Notes);
+    internal sealed record ClientSnapshot(string Name, ClientStatus Status, string? AccountingCustomerRef, decimal? HourlyRate, string? Notes);
 }

@@ -21,7 +21,10 @@ public static class SaveLine
         string? Description = null,
         string? Reason = null);
 
-    public static void Validate(Request request)
+    public static void Validate(Request request) => Rules(request).ThrowIfInvalid();
+
+    /// <summary>The field rules, collected without throwing (the billing sheet import reports them per cell).</summary>
+    internal static Validator Rules(Request request)
     {
         var v = new Validator()
             .Quantity("quantity", request.Quantity, "Quantity")
@@ -40,7 +43,7 @@ public static class SaveLine
             v.Add("effectiveTo", "Effective to must be after effective from (the end date is exclusive).");
         }
 
-        v.ThrowIfInvalid();
+        return v;
     }
 
     public sealed class Handler(TenantDb tenantDb, AuditWriter audit, TimeProvider time)
@@ -108,7 +111,7 @@ public static class SaveLine
 
     public static DateOnly FirstOfMonth(DateTime utc) => new(utc.Year, utc.Month, 1);
 
-    private static void Apply(RecurringLine line, Request request, DateOnly defaultFrom)
+    internal static void Apply(RecurringLine line, Request request, DateOnly defaultFrom)
     {
         line.CatalogItemId = request.ItemId;
         line.Description = SaveClient.Clean(request.Description);

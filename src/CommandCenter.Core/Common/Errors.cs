@@ -25,6 +25,9 @@ public sealed class Validator
 
     public bool IsValid => _errors.Count == 0;
 
+    /// <summary>The collected messages, for callers that report them without throwing (e.g. per spreadsheet row).</summary>
+    public IEnumerable<(string Field, string Message)> Messages => _errors.SelectMany(e => e.Value.Select(m => (e.Key, m)));
+
     public Validator Add(string field, string message)
     {
         if (!_errors.TryGetValue(field, out var list))
