@@ -34,13 +34,20 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public static async Task<TestDatabase> CreateAsync(string tenantName = "Test MSP")
     {
+        var db = await CreateEmptyAsync();
+        db.TenantId = await db.AddTenantAsync(tenantName);
+        return db;
+    }
+
+    /// <summary>A migrated database without any tenant (what a first start sees); <see cref="TenantId"/> stays empty.</summary>
+    public static async Task<TestDatabase> CreateEmptyAsync()
+    {
         var db = new TestDatabase();
         await using (var ctx = db.Factory.CreateDbContext())
         {
             await ctx.Database.MigrateAsync();
         }
 
-        db.TenantId = await db.AddTenantAsync(tenantName);
         return db;
     }
 
