@@ -1,4 +1,6 @@
 using CommandCenter.Clients;
+using CommandCenter.Demo;
+using CommandCenter.Imports;
 using CommandCenter.Persistence;
 using CommandCenter.Tenancy;
 using CommandCenter.Web.Api;
@@ -11,6 +13,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddPersistence();
 builder.AddTenancy();
 builder.AddClients();
+builder.AddImports();
+builder.AddDemo();
 builder.AddWebIdentity();
 builder.AddWebUi();
 builder.AddApi();

@@ -46,6 +46,7 @@ internal static class ApiSetup
             .WithTags("v1");
         api.MapClientsApi();
         api.MapCatalogApi();
+        api.MapImportsApi();
         return app;
     }
 
@@ -72,6 +73,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems) : IEx
             NotFoundException n => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = n.Message },
             ConflictException c => new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict", Detail = c.Message },
             BadHttpRequestException b => new ProblemDetails { Status = b.StatusCode, Title = "Bad request", Detail = Describe(b) },
+            UnauthorizedAccessException => new ProblemDetails { Status = StatusCodes.Status401Unauthorized, Title = "Unauthorized", Detail = "No tenant is signed in." },
             JsonException j => new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Bad request", Detail = "The request body is not valid JSON: " + j.Message },
             _ => null,
         };

@@ -12,11 +12,12 @@ namespace CommandCenter.Web.Infrastructure;
 /// </summary>
 internal sealed class WebTenantContext(IServiceProvider services) : ITenantContext
 {
-    public ClaimsPrincipal? RequestPrincipal { get; set; }
+    /// <summary>Set for plain HTTP requests; its User is read at call time (authorization may switch it to the API-key principal).</summary>
+    public HttpContext? Request { get; set; }
 
     public async ValueTask<TenantScope?> GetCurrentAsync(CancellationToken cancellationToken = default)
     {
-        var principal = RequestPrincipal;
+        var principal = Request?.User;
         if (principal is null && services.GetService<AuthenticationStateProvider>() is { } auth)
         {
             principal = (await auth.GetAuthenticationStateAsync()).User;
@@ -42,7 +43,7 @@ internal sealed class TenantPrincipalMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context, WebTenantContext tenant)
     {
-        tenant.RequestPrincipal = context.User;
+        tenant.Request = context;
         return next(context);
     }
 }

@@ -1,3 +1,4 @@
+using CommandCenter.Demo;
 using CommandCenter.Persistence;
 using MudBlazor;
 using MudBlazor.Services;
@@ -23,7 +24,7 @@ internal static class WebUiSetup
     public static async Task InitializeDatabaseAsync(this WebApplication app)
     {
         var db = app.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        var demo = app.Configuration.GetValue<bool>("Demo:Enabled");
+        var demo = app.Configuration.GetSection(DemoOptions.SectionName).Get<DemoOptions>()?.Enabled == true;
         if (!db.MigrateOnStart && !demo)
         {
             return;
@@ -31,5 +32,16 @@ internal static class WebUiSetup
 
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().MigrateAsync();
+        if (!demo)
+        {
+            return;
+        }
+
+        // Seeds only an empty database; never runs outside demo mode.
+        await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync();
+        app.Logger.LogWarning(
+            "Demo mode: sign in as {Email} / {Password} (Billing: {Billing}, Technician: {Tech}); API key {ApiKey}. Second tenant \"{Other}\": {OtherEmail} / {Password}, API key {OtherKey}.",
+            DemoSeeder.AdminEmail, DemoSeeder.DemoPassword, DemoSeeder.BillingEmail, DemoSeeder.TechnicianEmail, DemoSeeder.DemoApiKey,
+            DemoSeeder.OtherTenantName, DemoSeeder.OtherOwnerEmail, DemoSeeder.DemoPassword, DemoSeeder.OtherApiKey);
     }
 }
