@@ -2,8 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CommandCenter.Common;
 using CommandCenter.Web.Infrastructure;
-using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
 
 namespace CommandCenter.Web.Api;
@@ -13,7 +11,8 @@ internal static class ApiSetup
     public static WebApplicationBuilder AddApi(this WebApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
-        builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+        // Binding failures (bad JSON, wrong types) answer 400; the /api status-code pages turn them into problem details.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
@@ -43,6 +42,7 @@ internal static class ApiSetup
         var api = app.MapGroup("/api/v1")
             .RequireAuthorization(Policies.Api)
             .DisableAntiforgery()
+            .AddEndpointFilter(ApiErrors.FilterAsync)
             .WithTags("v1");
         api.MapClientsApi();
         api.MapCatalogApi();
@@ -53,41 +53,32 @@ internal static class ApiSetup
     public static bool IsApiRequest(this HttpContext context) => context.Request.Path.StartsWithSegments("/api");
 }
 
-/// <summary>Turns the domain's exceptions into problem details for API callers (400 / 404 / 409), never a 500.</summary>
-internal sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+/// <summary>Turns the domain's exceptions into problem details for API callers (400 / 401 / 404 / 409), never a 500.</summary>
+internal static class ApiErrors
 {
-    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    public static async ValueTask<object?> FilterAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        if (!httpContext.IsApiRequest())
+        try
         {
-            return false;
+            return await next(context);
         }
-
-        ProblemDetails? problem = exception switch
+        catch (ValidationFailedException v)
         {
-            ValidationFailedException v => new HttpValidationProblemDetails(v.Errors.ToDictionary(e => e.Key, e => e.Value))
-            {
-                Status = StatusCodes.Status400BadRequest,
-                Title = "One or more validation errors occurred.",
-            },
-            NotFoundException n => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = n.Message },
-            ConflictException c => new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict", Detail = c.Message },
-            BadHttpRequestException b => new ProblemDetails { Status = b.StatusCode, Title = "Bad request", Detail = Describe(b) },
-            UnauthorizedAccessException => new ProblemDetails { Status = StatusCodes.Status401Unauthorized, Title = "Unauthorized", Detail = "No tenant is signed in." },
-            JsonException j => new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Bad request", Detail = "The request body is not valid JSON: " + j.Message },
-            _ => null,
-        };
-        if (problem is null)
-        {
-            return false;
+            return TypedResults.ValidationProblem(v.Errors.ToDictionary(e => e.Key, e => e.Value), title: "One or more validation errors occurred.");
         }
-
-        httpContext.Response.StatusCode = problem.Status!.Value;
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+        catch (NotFoundException n)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: n.Message);
+        }
+        catch (ConflictException c)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: c.Message);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "No tenant is signed in.");
+        }
     }
-
-    private static string Describe(BadHttpRequestException b) =>
-        b.InnerException is JsonException j ? "The request body is not valid JSON: " + j.Message : b.Message;
 }
 
 /// <summary>Money in API JSON: a number with at least 2 and at most 4 decimals.</summary>

@@ -1,0 +1,44 @@
+using CommandCenter.Clients;
+using CommandCenter.Common;
+using CommandCenter.Persistence;
+using DotNet.Testcontainers.Configurations;
+using Microsoft.EntityFrameworkCore;
+using Testcontainers.MsSql;
+
+namespace CommandCenter.IntegrationTests;
+
+/// <summary>The SQL Server migrations and the tenant filter on a real SQL Server; skipped (with its reason) when no Docker engine answers.</summary>
+public sealed class SqlServerPersistenceTests
+{
+    [Fact]
+    public async Task Migrations_OnSqlServer_ApplyAndTenantFilterHolds()
+    {
+        Assert.SkipWhen(TestcontainersSettings.OS.DockerEndpointAuthConfig is null, "Docker engine not available: SQL Server container test skipped");
+        var ct = TestContext.Current.CancellationToken;
+        await using var container = new MsSqlBuilder().Build();
+        await container.StartAsync(ct);
+        var options = new DbContextOptionsBuilder<AppDbContext>();
+        PersistenceModule.Configure(options, DatabaseOptions.Providers.SqlServer, container.GetConnectionString());
+
+        await using (var db = new AppDbContext(options.Options))
+        {
+            await db.Database.MigrateAsync(ct);
+            db.Tenants.AddRange(new Tenancy.Tenant { Id = TenantA, Name = "A" }, new Tenancy.Tenant { Id = TenantB, Name = "B" });
+            await db.SaveChangesAsync(ct);
+        }
+
+        await using (var a = new AppDbContext(options.Options).ForTenant(TenantA, "test"))
+        {
+            a.Clients.Add(new Client { Name = "Only in A", HourlyRate = 150.25m });
+            await a.SaveChangesAsync(ct);
+        }
+
+        await using var b = new AppDbContext(options.Options).ForTenant(TenantB, "test");
+        (await b.Clients.CountAsync(ct)).ShouldBe(0);
+        await using var a2 = new AppDbContext(options.Options).ForTenant(TenantA, "test");
+        (await a2.Clients.SingleAsync(ct)).HourlyRate.ShouldBe(150.25m);
+    }
+
+    private static readonly Guid TenantA = Guid.Parse("0000000a-0000-0000-0000-000000000000");
+    private static readonly Guid TenantB = Guid.Parse("0000000b-0000-0000-0000-000000000000");
+}
