@@ -33,6 +33,30 @@ public sealed class ImportApiTests(AppFactory app) : IClassFixture<AppFactory>
         (await CountAsync(http)).ShouldBe(before + 40);
     }
 
+    [Fact]
+    public async Task CreateClientAndLine_ValidBody_RoundTripsWithMoneyAndAudit()
+    {
+        using var http = app.ApiClient(DemoSeeder.DemoApiKey);
+        var created = await http.PostAsJsonAsync("/api/v1/clients", new { name = "Api Created Dental", hourlyRate = 150 }, Ct);
+        created.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var clientId = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString();
+        var item = (await http.GetFromJsonAsync<JsonElement>("/api/v1/catalog-items", Ct)).GetProperty("items")[0];
+
+        var line = await http.PostAsJsonAsync($"/api/v1/clients/{clientId}/lines", new
+        {
+            itemId = item.GetProperty("id").GetString(),
+            unitPrice = 12.5m,
+            quantitySource = new { kind = "manual", quantity = 9 },
+            includedUnits = 5,
+            minimum = 2,
+        }, Ct);
+
+        line.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var json = await line.Content.ReadAsStringAsync(Ct);
+        json.ShouldContain("\"monthlyAmount\":50.00");
+        json.ShouldContain("\"billedQuantity\":4");
+    }
+
     private static string Sheet(bool badRows)
     {
         var csv = new StringBuilder("Client,Hourly Rate,Managed Workstation,Managed Server\n");

@@ -15,7 +15,7 @@ public sealed class SqlServerPersistenceTests
     {
         Assert.SkipWhen(TestcontainersSettings.OS.DockerEndpointAuthConfig is null, "Docker engine not available: SQL Server container test skipped");
         var ct = TestContext.Current.CancellationToken;
-        await using var container = new MsSqlBuilder().Build();
+        await using var container = new MsSqlBuilder("mcr.microsoft.com/mssql/server:2022-latest").Build();
         await container.StartAsync(ct);
         var options = new DbContextOptionsBuilder<AppDbContext>();
         PersistenceModule.Configure(options, DatabaseOptions.Providers.SqlServer, container.GetConnectionString());
