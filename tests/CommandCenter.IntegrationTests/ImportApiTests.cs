@@ -57,7 +57,7 @@ public sealed class ImportApiTests(AppFactory app) : IClassFixture<AppFactory>
         json.ShouldContain("\"billedQuantity\":4");
     }
 
-    private static string Sheet(bool badRows)
+    internal static string Sheet(bool badRows)
     {
         var csv = new StringBuilder("Client,Hourly Rate,Managed Workstation,Managed Server\n");
         for (var i = 1; i <= 40; i++)
