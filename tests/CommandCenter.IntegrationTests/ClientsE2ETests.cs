@@ -4,6 +4,7 @@ using Microsoft.Playwright;
 
 namespace CommandCenter.IntegrationTests;
 
+[Collection(BrowserCollection.Name)]
 public sealed class ClientsE2ETests(AppFactory app) : IClassFixture<AppFactory>
 {
     [Fact]

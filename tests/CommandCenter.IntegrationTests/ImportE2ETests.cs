@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 
 namespace CommandCenter.IntegrationTests;
 
+[Collection(BrowserCollection.Name)]
 public sealed class ImportE2ETests(AppFactory app) : IClassFixture<AppFactory>
 {
     [Fact]

@@ -2,6 +2,13 @@ using Microsoft.Playwright;
 
 namespace CommandCenter.IntegrationTests.Support;
 
+/// <summary>Browser tests run one at a time (each starts Chromium and an app; two at once starve a 2-core machine).</summary>
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection
+{
+    public const string Name = "browser";
+}
+
 /// <summary>Debian's Chromium driven by Playwright's bundled driver (no browser download: this runs offline).</summary>
 public static class Browser
 {
@@ -9,6 +16,8 @@ public static class Browser
 
     public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
     {
+        // Generous, not tight: a loaded 2-core CI machine may take seconds to render a preview.
+        Assertions.SetDefaultExpectTimeout(30_000);
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
