@@ -33,6 +33,9 @@ public sealed class TestIdentity : IAsyncDisposable
 
     public UserManager<AppUser> Users { get; }
 
+    /// <summary>The scoped context Identity's stores use (sign-up commits tenant and owner through it).</summary>
+    public AppDbContext Db => _scope.ServiceProvider.GetRequiredService<AppDbContext>();
+
     public async ValueTask DisposeAsync()
     {
         await _scope.DisposeAsync();
