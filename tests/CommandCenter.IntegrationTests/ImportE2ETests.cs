@@ -11,16 +11,10 @@ public sealed class ImportE2ETests(AppFactory app) : IClassFixture<AppFactory>
     [Fact]
     public async Task ImportPage_SheetWithThreeBadRows_ShowsTheRowsAndBlocksCommit_FixedSheetCreatesForty()
     {
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await browser.NewPageAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 900 } });
-        page.SetDefaultTimeout(30_000);
-        await page.GotoAsync("/Account/Login?returnUrl=clients/import");
-        await page.Locator("[data-testid=signin-email]").FillAsync(DemoSeeder.AdminEmail);
-        await page.Locator("[data-testid=signin-password]").FillAsync(DemoSeeder.DemoPassword);
-        await page.Locator("[data-testid=signin-submit]").ClickAsync();
-        await Browser.WaitForInteractiveAsync(page);
+        await using var session = await Browser.OpenAsync(app.BaseAddress);
+        var page = session.Page;
+        await Browser.SignInAsync(page, DemoSeeder.AdminEmail, DemoSeeder.DemoPassword, "clients/import");
+        await page.Locator("[data-testid=import-ready]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
         await page.Locator("[data-testid=import-file]").SetInputFilesAsync(new FilePayload
         {
