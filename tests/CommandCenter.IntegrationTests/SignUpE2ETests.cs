@@ -11,11 +11,8 @@ public sealed class SignUpE2ETests(AppFactory app) : IClassFixture<AppFactory>
     [Fact]
     public async Task NewMsp_SignsUpInvitesAndCreatesApiKey_KeySeesOnlyItsEmptyTenant()
     {
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await browser.NewPageAsync(new() { BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 900 } });
-        page.SetDefaultTimeout(30_000);
+        await using var session = await Browser.OpenAsync(app.BaseAddress);
+        var page = session.Page;
 
         await page.GotoAsync("/Account/Register");
         await page.Locator("[data-testid=signup-company]").FillAsync("Brand New MSP");
@@ -31,14 +28,14 @@ public sealed class SignUpE2ETests(AppFactory app) : IClassFixture<AppFactory>
         await Assertions.Expect(page.Locator("[data-testid=clients-empty]")).ToBeVisibleAsync();
 
         await page.Locator("[data-testid=nav-users]").ClickAsync();
-        await page.Locator("input[data-testid=invite-email], [data-testid=invite-email] input").First.FillAsync("tech@brandnew.test");
+        await Browser.Input(page, "invite-email").FillAsync("tech@brandnew.test");
         await page.Locator("[data-testid=send-invite]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=invite-link]")).ToContainTextAsync("Send this link");
 
         await page.Locator("[data-testid=nav-api-keys]").ClickAsync();
-        await page.Locator("input[data-testid=api-key-name], [data-testid=api-key-name] input").First.FillAsync("Rewst");
+        await Browser.Input(page, "api-key-name").FillAsync("Rewst");
         await page.Locator("[data-testid=create-api-key]").ClickAsync();
-        var keyInput = page.Locator("input[data-testid=api-key-value], [data-testid=api-key-value] input").First;
+        var keyInput = Browser.Input(page, "api-key-value");
         await Assertions.Expect(keyInput).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^cc_"));
         var key = await keyInput.InputValueAsync();
         await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("api-key-created"), FullPage = true });

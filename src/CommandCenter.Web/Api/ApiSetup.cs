@@ -86,7 +86,9 @@ internal sealed class MoneyJsonConverter : JsonConverter<decimal>
 {
     public override decimal Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetDecimal();
 
-    public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) =>
+    public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) => WriteMoney(writer, value);
+
+    public static void WriteMoney(Utf8JsonWriter writer, decimal value) =>
         writer.WriteRawValue(value.ToString("0.00##", System.Globalization.CultureInfo.InvariantCulture));
 }
 
@@ -103,7 +105,7 @@ internal sealed class NullableMoneyJsonConverter : JsonConverter<decimal?>
         }
         else
         {
-            writer.WriteRawValue(value.Value.ToString("0.00##", System.Globalization.CultureInfo.InvariantCulture));
+            MoneyJsonConverter.WriteMoney(writer, value.Value);
         }
     }
 }

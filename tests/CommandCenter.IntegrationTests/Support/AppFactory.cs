@@ -31,10 +31,8 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("Database:ConnectionString", $"Data Source={Path.Combine(_dir, "app.db")}");
         builder.UseSetting("Demo:Enabled", "true");
-        builder.UseSetting("urls", BaseAddressString);
+        builder.UseSetting("urls", BaseAddress.ToString());
     }
-
-    private string BaseAddressString => $"http://127.0.0.1:{Port}";
 
     public HttpClient ApiClient(string? apiKey)
     {

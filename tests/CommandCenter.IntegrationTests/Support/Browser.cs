@@ -14,7 +14,29 @@ public static class Browser
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
-    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
+    /// <summary>Chromium with one page on <paramref name="baseAddress"/>; dispose to close both.</summary>
+    public static async Task<BrowserSession> OpenAsync(Uri baseAddress)
+    {
+        var (playwright, browser) = await LaunchAsync();
+        var page = await browser.NewPageAsync(new() { BaseURL = baseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 900 } });
+        page.SetDefaultTimeout(30_000);
+        return new BrowserSession(playwright, browser, page);
+    }
+
+    /// <summary>Signs in on the static sign-in page and waits until the landing page is interactive.</summary>
+    public static async Task SignInAsync(IPage page, string email, string password, string? returnUrl = null)
+    {
+        await page.GotoAsync(returnUrl is null ? "/Account/Login" : $"/Account/Login?returnUrl={Uri.EscapeDataString(returnUrl)}");
+        await page.Locator("[data-testid=signin-email]").FillAsync(email);
+        await page.Locator("[data-testid=signin-password]").FillAsync(password);
+        await page.Locator("[data-testid=signin-submit]").ClickAsync();
+        await WaitForInteractiveAsync(page);
+    }
+
+    /// <summary>MudBlazor puts unmatched attributes on the inner &lt;input&gt; of its fields.</summary>
+    public static ILocator Input(IPage page, string testId) => page.Locator($"input[data-testid={testId}], [data-testid={testId}] input").First;
+
+    private static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
     {
         // Generous, not tight: a loaded 2-core CI machine may take seconds to render a preview.
         Assertions.SetDefaultExpectTimeout(30_000);
@@ -37,5 +59,16 @@ public static class Browser
         var dir = Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(dir);
         return Path.Combine(dir, name + ".png");
+    }
+}
+
+public sealed class BrowserSession(IPlaywright playwright, IBrowser browser, IPage page) : IAsyncDisposable
+{
+    public IPage Page { get; } = page;
+
+    public async ValueTask DisposeAsync()
+    {
+        await browser.DisposeAsync();
+        playwright.Dispose();
     }
 }
