@@ -3,6 +3,8 @@ using CommandCenter.Audit;
 using CommandCenter.Clients;
 using CommandCenter.Common;
 using CommandCenter.Tenancy;
+using CommandCenter.VendorSync;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -10,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CommandCenter.Persistence;
 
 /// <summary>The one context. Tenant-owned rows are filtered by the named query filter <see cref="TenantFilter"/>.</summary>
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser>(options)
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser>(options), IDataProtectionKeyContext
 {
     public const string TenantFilter = "Tenant";
 
@@ -28,6 +30,14 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<Agreement> Agreements => Set<Agreement>();
     public DbSet<RecurringLine> RecurringLines => Set<RecurringLine>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<VendorConnection> VendorConnections => Set<VendorConnection>();
+    public DbSet<VendorOrganization> VendorOrganizations => Set<VendorOrganization>();
+    public DbSet<UsageMapping> UsageMappings => Set<UsageMapping>();
+    public DbSet<CountSnapshot> CountSnapshots => Set<CountSnapshot>();
+    public DbSet<SyncRun> SyncRuns => Set<SyncRun>();
+
+    /// <summary>Data Protection keys (not tenant data): shared by every instance so protected credentials stay readable.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public AppDbContext ForTenant(Guid tenantId, string actor)
     {
