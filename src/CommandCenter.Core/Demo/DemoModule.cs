@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -12,6 +13,11 @@ public static class DemoModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddScoped<DemoSeeder>();
+        if (builder.Configuration.GetValue<bool>($"{DemoOptions.SectionName}:{nameof(DemoOptions.Enabled)}"))
+        {
+            builder.Services.AddScoped<VendorSync.IBeforeSyncSchedule, DemoSimulatorLinks>();
+            builder.Services.AddScoped<VendorSync.ISyncCompletedHook, DemoAutoMapper>();
+        }
         return builder;
     }
 }

@@ -1,5 +1,6 @@
 using CommandCenter.Persistence;
 using CommandCenter.Tenancy;
+using CommandCenter.VendorSync;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -18,7 +19,7 @@ public sealed record DemoSeedResult(bool Seeded, int Tenants, int Clients, int L
 /// <see cref="DemoApiKey"/>; "Other MSP" gets 3 clients, an Owner and <see cref="OtherApiKey"/>, to show isolation.
 /// All or nothing: if any step fails, the tenants seeded so far are removed so the next start seeds again.
 /// </summary>
-public sealed class DemoSeeder(IDbContextFactory<AppDbContext> factory, UserManager<AppUser> users, TimeProvider time, ILogger<DemoSeeder> logger)
+public sealed class DemoSeeder(IDbContextFactory<AppDbContext> factory, UserManager<AppUser> users, CredentialProtector protector, TimeProvider time, ILogger<DemoSeeder> logger)
 {
     public const string DemoTenantName = "Demo MSP";
     public const string AdminEmail = "admin@demo.local";
@@ -41,7 +42,7 @@ public sealed class DemoSeeder(IDbContextFactory<AppDbContext> factory, UserMana
 
     private sealed record SeedUser(string Email, string DisplayName, string Role);
 
-    private sealed record TenantPlan(string Name, int ClientCount, int GeneratorSeed, string ApiKey, IReadOnlyList<SeedUser> Users);
+    private sealed record TenantPlan(string Name, int ClientCount, int GeneratorSeed, string ApiKey, IReadOnlyList<SeedUser> Users, bool VendorConnections = false);
 
     private static readonly IReadOnlyList<TenantPlan> Plans =
     [
@@ -50,7 +51,7 @@ public sealed class DemoSeeder(IDbContextFactory<AppDbContext> factory, UserMana
             new(AdminEmail, "Demo Admin", Roles.Owner),
             new(BillingEmail, "Demo Billing", Roles.Billing),
             new(TechnicianEmail, "Demo Technician", Roles.Technician),
-        ]),
+        ], VendorConnections: true),
         new(OtherTenantName, OtherClientCount, OtherGeneratorSeed, OtherApiKey,
         [
             new(OtherOwnerEmail, "Other Owner", Roles.Owner),
@@ -103,6 +104,8 @@ public sealed class DemoSeeder(IDbContextFactory<AppDbContext> factory, UserMana
     /// <summary>The tenant row, its catalog, clients, lines and API key, committed together.</summary>
     private async Task<(Guid TenantId, GeneratorWriteResult Written)> SeedTenantAsync(TenantPlan plan, DateTime now, CancellationToken cancellationToken)
     {
+        // Protect before the transaction: the first protection writes the Data Protection key, which must not wait on our own write lock.
+        var credentials = plan.VendorConnections ? DemoVendors.Connections.Select(c => protector.Protect(c.Credentials)).ToList() : [];
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         var tenant = new Tenant { Name = plan.Name, CreatedUtc = now };
@@ -120,6 +123,26 @@ public sealed class DemoSeeder(IDbContextFactory<AppDbContext> factory, UserMana
             CreatedUtc = now,
             CreatedBy = Actor,
         });
+        if (plan.VendorConnections)
+        {
+            foreach (var (spec, protectedCredentials) in DemoVendors.Connections.Zip(credentials))
+            {
+                // The real address is set once the app listens (DemoSimulatorLinks); the port is not known yet.
+                var (baseUrl, tokenUrl) = DemoVendors.Urls(spec.Kind, "http://localhost:5000");
+                db.VendorConnections.Add(new VendorConnection
+                {
+                    Kind = spec.Kind,
+                    Name = spec.Name,
+                    BaseUrl = baseUrl,
+                    TokenUrl = tokenUrl,
+                    ProtectedCredentials = protectedCredentials,
+                    CredentialHint = CredentialProtector.Hint(spec.Kind, spec.Credentials),
+                    CreatedUtc = now,
+                    UpdatedUtc = now,
+                });
+            }
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return (tenant.Id, written);
@@ -168,6 +191,7 @@ public sealed class DemoSeeder(IDbContextFactory<AppDbContext> factory, UserMana
             await db.Agreements.IgnoreQueryFilters([AppDbContext.TenantFilter]).Where(a => tenantIds.Contains(a.TenantId)).ExecuteDeleteAsync(CancellationToken.None);
             await db.Clients.IgnoreQueryFilters([AppDbContext.TenantFilter]).Where(c => tenantIds.Contains(c.TenantId)).ExecuteDeleteAsync(CancellationToken.None);
             await db.CatalogItems.IgnoreQueryFilters([AppDbContext.TenantFilter]).Where(i => tenantIds.Contains(i.TenantId)).ExecuteDeleteAsync(CancellationToken.None);
+            await db.VendorConnections.IgnoreQueryFilters([AppDbContext.TenantFilter]).Where(c => tenantIds.Contains(c.TenantId)).ExecuteDeleteAsync(CancellationToken.None);
             await db.ApiKeys.IgnoreQueryFilters([AppDbContext.TenantFilter]).Where(k => tenantIds.Contains(k.TenantId)).ExecuteDeleteAsync(CancellationToken.None);
             await db.AuditEntries.IgnoreQueryFilters([AppDbContext.TenantFilter]).Where(e => tenantIds.Contains(e.TenantId)).ExecuteDeleteAsync(CancellationToken.None);
             await db.Tenants.Where(t => tenantIds.Contains(t.Id)).ExecuteDeleteAsync(CancellationToken.None);

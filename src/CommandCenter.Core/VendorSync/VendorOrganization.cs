@@ -42,6 +42,8 @@ internal sealed class VendorOrganizationConfiguration : IEntityTypeConfiguration
         builder.Property(o => o.MappedBy).HasMaxLength(256);
         builder.HasIndex(o => new { o.TenantId, o.ConnectionId, o.ExternalId }).IsUnique();
         builder.HasIndex(o => new { o.TenantId, o.ClientId });
+        // Deleting a client unmaps its organisations (they return to the Unmapped queue); suggestions are not keys.
+        builder.HasOne<Clients.Client>().WithMany().HasForeignKey(o => o.ClientId).OnDelete(DeleteBehavior.SetNull);
     }
 }
 
@@ -74,5 +76,6 @@ internal sealed class UsageMappingConfiguration : IEntityTypeConfiguration<Usage
         builder.Property(m => m.Name).HasMaxLength(VendorOrganization.NameMaxLength);
         builder.Property(m => m.MappedBy).HasMaxLength(256);
         builder.HasIndex(m => new { m.TenantId, m.ConnectionId, m.Metric, m.Key }).IsUnique();
+        builder.HasOne<Clients.CatalogItem>().WithMany().HasForeignKey(m => m.CatalogItemId).OnDelete(DeleteBehavior.SetNull);
     }
 }

@@ -578,6 +578,8 @@ namespace CommandCenter.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CatalogItemId");
+
                     b.HasIndex("TenantId", "ConnectionId", "Metric", "Key")
                         .IsUnique();
 
@@ -738,6 +740,8 @@ namespace CommandCenter.Migrations.SqlServer.Migrations
                         .HasColumnType("uniqueidentifier");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ClientId");
 
                     b.HasIndex("TenantId", "ClientId");
 
@@ -1065,6 +1069,22 @@ namespace CommandCenter.Migrations.SqlServer.Migrations
                     b.Navigation("Assets");
 
                     b.Navigation("Licences");
+                });
+
+            modelBuilder.Entity("CommandCenter.VendorSync.UsageMapping", b =>
+                {
+                    b.HasOne("CommandCenter.Clients.CatalogItem", null)
+                        .WithMany()
+                        .HasForeignKey("CatalogItemId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("CommandCenter.VendorSync.VendorOrganization", b =>
+                {
+                    b.HasOne("CommandCenter.Clients.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -570,6 +570,8 @@ namespace CommandCenter.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CatalogItemId");
+
                     b.HasIndex("TenantId", "ConnectionId", "Metric", "Key")
                         .IsUnique();
 
@@ -730,6 +732,8 @@ namespace CommandCenter.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ClientId");
 
                     b.HasIndex("TenantId", "ClientId");
 
@@ -1050,6 +1054,22 @@ namespace CommandCenter.Migrations.Sqlite.Migrations
                     b.Navigation("Assets");
 
                     b.Navigation("Licences");
+                });
+
+            modelBuilder.Entity("CommandCenter.VendorSync.UsageMapping", b =>
+                {
+                    b.HasOne("CommandCenter.Clients.CatalogItem", null)
+                        .WithMany()
+                        .HasForeignKey("CatalogItemId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("CommandCenter.VendorSync.VendorOrganization", b =>
+                {
+                    b.HasOne("CommandCenter.Clients.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -47,6 +47,7 @@ internal static class ApiSetup
         api.MapClientsApi();
         api.MapCatalogApi();
         api.MapImportsApi();
+        api.MapVendorSyncApi();
         return app;
     }
 

@@ -1,3 +1,4 @@
+using CommandCenter.VendorSync;
 using CommandCenter.Clients;
 using CommandCenter.Demo;
 using CommandCenter.Persistence;
@@ -122,7 +123,7 @@ public sealed class DemoSeederTests
     }
 
     private static DemoSeeder Seeder(TestDatabase db, TestIdentity identity) =>
-        new(db.Factory, identity.Users, db.Time, NullLogger<DemoSeeder>.Instance);
+        new(db.Factory, identity.Users, new CredentialProtector(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider()), db.Time, NullLogger<DemoSeeder>.Instance);
 
     private static async Task<(Guid Demo, Guid Other)> TenantIdsAsync(TestDatabase db)
     {

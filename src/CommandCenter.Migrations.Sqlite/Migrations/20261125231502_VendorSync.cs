@@ -85,6 +85,12 @@ namespace CommandCenter.Migrations.Sqlite.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_UsageMappings", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_UsageMappings_CatalogItems_CatalogItemId",
+                        column: x => x.CatalogItemId,
+                        principalTable: "CatalogItems",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
                 });
 
             migrationBuilder.CreateTable(
@@ -145,6 +151,12 @@ namespace CommandCenter.Migrations.Sqlite.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_VendorOrganizations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_VendorOrganizations_Clients_ClientId",
+                        column: x => x.ClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
                 });
 
             migrationBuilder.CreateIndex(
@@ -163,6 +175,11 @@ namespace CommandCenter.Migrations.Sqlite.Migrations
                 columns: new[] { "TenantId", "ConnectionId", "StartedUtc" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_UsageMappings_CatalogItemId",
+                table: "UsageMappings",
+                column: "CatalogItemId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_UsageMappings_TenantId_ConnectionId_Metric_Key",
                 table: "UsageMappings",
                 columns: new[] { "TenantId", "ConnectionId", "Metric", "Key" },
@@ -173,6 +190,11 @@ namespace CommandCenter.Migrations.Sqlite.Migrations
                 table: "VendorConnections",
                 columns: new[] { "TenantId", "Name" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_VendorOrganizations_ClientId",
+                table: "VendorOrganizations",
+                column: "ClientId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_VendorOrganizations_TenantId_ClientId",
