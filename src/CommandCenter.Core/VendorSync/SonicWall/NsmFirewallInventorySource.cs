@@ -35,7 +35,7 @@ internal sealed class NsmFirewallInventorySource(ConnectionRuntime connection, I
     internal static IReadOnlyList<ManagedFirewall> ParseFirewalls(string json, string tenantId)
     {
         var root = JsonNode.Parse(json);
-        if (root?["status"]?["success"] is JsonValue success && success.TryGetValue<bool>(out var ok) && !ok)
+        if (root is JsonObject && root["status"]?["success"] is JsonValue success && success.TryGetValue<bool>(out var ok) && !ok)
         {
             throw new VendorSyncException($"SonicWall NSM refused the inventory of tenant {tenantId}: {VendorErrors.MessageFrom(json) ?? "success=false"}");
         }

@@ -68,7 +68,7 @@ internal sealed class SonicWallAuthenticator(VendorTokenClient tokens)
         var token = VendorCall.Parse(connection, ssoWhat, ssoBody, json =>
         {
             var node = JsonNode.Parse(json);
-            if (node?["status"]?["success"] is JsonValue success && success.TryGetValue<bool>(out var ok) && !ok)
+            if (node is JsonObject && node["status"]?["success"] is JsonValue success && success.TryGetValue<bool>(out var ok) && !ok)
             {
                 throw new VendorSyncException($"SonicWall NSM sign-in failed: {VendorErrors.MessageFrom(json) ?? "success=false"}");
             }
