@@ -234,16 +234,22 @@ public sealed class AdapterUnitTests
         using var limiter = new SlidingWindowLogRateLimiter(3, TimeSpan.FromMilliseconds(300), TimeProvider.System);
         var started = TimeProvider.System.GetTimestamp();
         var grants = new List<TimeSpan>();
+        var releases = new List<TimeSpan>();
         for (var i = 0; i < 7; i++)
         {
-            using var lease = await limiter.AcquireAsync(1, Ct);
-            lease.IsAcquired.ShouldBeTrue();
-            grants.Add(TimeProvider.System.GetElapsedTime(started));
+            using (var lease = await limiter.AcquireAsync(1, Ct))
+            {
+                lease.IsAcquired.ShouldBeTrue();
+                grants.Add(TimeProvider.System.GetElapsedTime(started));
+                await Task.Delay(20, Ct); // the "call": the window counts from its end
+            }
+
+            releases.Add(TimeProvider.System.GetElapsedTime(started));
         }
 
         for (var i = 3; i < grants.Count; i++)
         {
-            (grants[i] - grants[i - 3]).ShouldBeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(300));
+            (grants[i] - releases[i - 3]).ShouldBeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(300));
         }
     }
 }
