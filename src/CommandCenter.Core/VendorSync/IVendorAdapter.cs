@@ -75,4 +75,8 @@ public interface IVendorAdapter
 }
 
 /// <summary>A sync failed; the message is what the user sees on the connection's health (the vendor's own words where it gave any).</summary>
-public sealed class VendorSyncException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class VendorSyncException(string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>The vendor's HTTP status when the failure was an HTTP error answer; null for transport, timeout and parse failures.</summary>
+    public System.Net.HttpStatusCode? StatusCode { get; init; }
+}
