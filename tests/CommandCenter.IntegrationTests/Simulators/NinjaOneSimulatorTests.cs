@@ -47,6 +47,22 @@ public sealed class NinjaOneSimulatorTests(DemoSimulatorFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task Token_UnknownScopeAlongside_IsDropped_NotRefused()
+    {
+        using var http = Server.Client();
+        using var response = await http.PostAsync("ninjaone/ws/oauth/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = SimulatorCredentials.NinjaOneClientId,
+            ["client_secret"] = SimulatorCredentials.NinjaOneClientSecret,
+            ["scope"] = "monitoring offline_access",
+        }), Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("scope").GetString().ShouldBe("monitoring");
+    }
+
+    [Fact]
     public async Task Devices_WithoutOrWithBadToken_Returns401()
     {
         using var http = Server.Client();
