@@ -49,16 +49,15 @@ internal static partial class NinjaOneEndpoints
             return OAuthError(401, "invalid_client");
         }
 
-        var scopes = form["scope"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // Grants the known scopes asked for and drops the rest (offline_access included): the token response says
+        // what was granted. Some instances refuse offline_access outright; clients should not send it either way.
+        var scopes = form["scope"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Where(s => KnownScopes.Contains(s, StringComparer.Ordinal))
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
         if (scopes.Length == 0)
         {
             scopes = ["monitoring"];
-        }
-
-        // The EU instance answers 400 to offline_access (or anything else) on client_credentials.
-        if (scopes.Any(s => !KnownScopes.Contains(s, StringComparer.Ordinal)))
-        {
-            return OAuthError(400, "invalid_scope");
         }
 
         var lifetime = options.Value.NinjaOneTokenLifetime;

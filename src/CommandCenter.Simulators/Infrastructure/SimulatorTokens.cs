@@ -14,9 +14,21 @@ internal sealed class IssuedToken(string vendor, string subject, DateTimeOffset 
 
     public TimeSpan? IdleTimeout { get; } = idleTimeout;
 
-    public DateTimeOffset LastUsed { get; set; } = issuedAt;
+    private long _lastUsedTicks = issuedAt.UtcTicks;
+    private volatile bool _revoked;
 
-    public bool Revoked { get; set; }
+    /// <summary>Read and written by concurrent requests; kept as ticks so a read is never torn.</summary>
+    public DateTimeOffset LastUsed
+    {
+        get => new(Interlocked.Read(ref _lastUsedTicks), TimeSpan.Zero);
+        set => Interlocked.Exchange(ref _lastUsedTicks, value.UtcTicks);
+    }
+
+    public bool Revoked
+    {
+        get => _revoked;
+        set => _revoked = value;
+    }
 }
 
 internal enum TokenCheck

@@ -26,8 +26,10 @@ public sealed partial class SimulatorWorld
 
     private sealed record ProductSpec(string Name, string Sku, string VendorSku, Guid SkuId, string SkuPartNumber, decimal Price, decimal Cost);
 
-    private const string InternalLabName = "Internal - MSP Lab";
-    private const string ProspectName = "Northwind Traders (Prospect)";
+    /// <summary>Vendor-only organization (the MSP's own lab) that matches no client.</summary>
+    public const string InternalLabName = "Internal - MSP Lab";
+    /// <summary>Vendor-only organization (a prospect on trial) that matches no client.</summary>
+    public const string ProspectName = "Northwind Traders (Prospect)";
 
     /// <summary>Microsoft 365 products as Pax8 lists them, with the real Microsoft skuIds and part numbers.</summary>
     private static readonly ProductSpec[] ProductSpecs =
@@ -53,7 +55,7 @@ public sealed partial class SimulatorWorld
     private static readonly string[] Streets = ["Main St", "Commerce Dr", "Industrial Pkwy", "Oak Ave", "Market St", "Harbor Blvd", "Center St"];
     private static readonly string[] States = ["ID", "WA", "OR", "NV", "CA", "AZ", "NM", "TX", "KS", "OK", "NE", "IA", "WI", "MN", "IL", "OH", "PA", "CT", "RI", "ME"];
 
-    private static SimulatorWorld Create(IReadOnlyList<ClientSpec> clients, int seed, TimeProvider? time, int? devicesPerOrganization, bool demoQuirks)
+    private static SimulatorWorld Create(IReadOnlyList<ClientSpec> clients, int seed, TimeProvider? time, int? devicesPerOrganization, bool demoQuirks, bool vendorOnly)
     {
         time ??= TimeProvider.System;
         var asOf = time.GetUtcNow();
@@ -76,8 +78,12 @@ public sealed partial class SimulatorWorld
         var offlineFirewall = Pick(8, 1);
 
         var specs = clients.Select((c, i) => (Spec: (ClientSpec?)c, Name: c.Name, Index: i)).ToList();
-        specs.Add((null, InternalLabName, clients.Count));
-        specs.Add((null, ProspectName, clients.Count + 1));
+        if (vendorOnly)
+        {
+            specs.Add((null, InternalLabName, clients.Count));
+            specs.Add((null, ProspectName, clients.Count + 1));
+        }
+
         var usedPrefixes = new HashSet<string>(StringComparer.Ordinal);
         var usedSerials = new HashSet<string>(StringComparer.Ordinal);
 

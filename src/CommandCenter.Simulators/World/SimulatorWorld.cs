@@ -51,23 +51,23 @@ public sealed partial class SimulatorWorld
 
     /// <summary>The demo world: the 40 clients of the demo tenant (<see cref="DemoSeeder"/>) plus two vendor-only organizations.</summary>
     public static SimulatorWorld CreateDemo(TimeProvider? time = null) =>
-        Create(DataGenerator.Generate(DemoSeeder.DemoClientCount, DemoSeeder.DemoGeneratorSeed), DemoSeeder.DemoGeneratorSeed, time, devicesPerOrganization: null, demoQuirks: true);
+        Create(DataGenerator.Generate(DemoSeeder.DemoClientCount, DemoSeeder.DemoGeneratorSeed), DemoSeeder.DemoGeneratorSeed, time, devicesPerOrganization: null, demoQuirks: true, vendorOnly: true);
 
     /// <summary>
     /// A world for scale tests: the clients of <c>DataGenerator.Generate(organizations, seed)</c>, each with exactly
-    /// <paramref name="devicesPerOrganization"/> NinjaOne devices (mostly approved workstations, a few servers and
-    /// others), plus the two vendor-only organizations.
+    /// <paramref name="devicesPerOrganization"/> NinjaOne devices (88% approved workstations, 6% servers, 6% others),
+    /// and no vendor-only organizations, so the totals are exact (2,000 × 50 = 100,000 devices).
     /// </summary>
     public static SimulatorWorld CreateScaled(int organizations, int devicesPerOrganization, int seed, TimeProvider? time = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(organizations);
         ArgumentOutOfRangeException.ThrowIfNegative(devicesPerOrganization);
-        return Create(DataGenerator.Generate(organizations, seed), seed, time, devicesPerOrganization, demoQuirks: false);
+        return Create(DataGenerator.Generate(organizations, seed), seed, time, devicesPerOrganization, demoQuirks: false, vendorOnly: false);
     }
 
-    /// <summary>A world for the given clients; device counts follow their lines.</summary>
+    /// <summary>A world for the given clients (device counts follow their lines) plus the two vendor-only organizations.</summary>
     public static SimulatorWorld Create(IReadOnlyList<ClientSpec> clients, int seed, TimeProvider? time = null) =>
-        Create(clients, seed, time, devicesPerOrganization: null, demoQuirks: false);
+        Create(clients, seed, time, devicesPerOrganization: null, demoQuirks: false, vendorOnly: true);
 
     /// <summary>
     /// Adds a device to a NinjaOne organization with the next free name for its class (and, for an approved
