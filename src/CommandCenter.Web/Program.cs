@@ -1,6 +1,7 @@
 using CommandCenter.Clients;
 using CommandCenter.Demo;
 using CommandCenter.Imports;
+using CommandCenter.Simulators;
 using CommandCenter.Persistence;
 using CommandCenter.Tenancy;
 using CommandCenter.VendorSync;
@@ -20,6 +21,18 @@ builder.AddDemo();
 builder.AddWebIdentity();
 builder.AddWebUi();
 builder.AddApi();
+
+// Demo mode: the vendors' simulators run inside the app under /sim (never outside demo mode); counts drift slowly.
+var demo = builder.Configuration.GetValue<bool>("Demo:Enabled");
+if (demo)
+{
+    var simulators = builder.Configuration.GetSection(SimulatorOptions.SectionName);
+    builder.Services.AddVendorSimulators(o =>
+    {
+        o.DriftInterval = TimeSpan.FromMinutes(2);
+        simulators.Bind(o);
+    });
+}
 
 var app = builder.Build();
 
@@ -41,6 +54,11 @@ app.MapStaticAssets();
 app.MapHealthChecks("/healthz");
 app.MapApiV1();
 app.MapAccountEndpoints();
+if (demo)
+{
+    app.MapVendorSimulators(DemoVendors.SimulatorPrefix);
+}
+
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

@@ -12,6 +12,16 @@ public static class Counting
 
     public const string AllAssets = "All";
 
+    /// <summary>What an MSP's catalog usually calls the service sold for this usage; only used to suggest a catalog item.</summary>
+    public static string UsageMatchText(VendorKind kind, string metric, string assetClass) => metric switch
+    {
+        Metrics.Devices when assetClass == AssetClasses.Network => "Network Device Management",
+        Metrics.Devices => $"Managed {assetClass}",
+        Metrics.Agents => $"{VendorKinds.DisplayName(kind)} Managed EDR",
+        Metrics.Firewalls => "Firewall Management",
+        _ => assetClass,
+    };
+
     /// <summary>How a usage key reads in mapping lists ("Workstation devices (NinjaOne)").</summary>
     public static string UsageName(VendorKind kind, string metric, string assetClass) => metric switch
     {

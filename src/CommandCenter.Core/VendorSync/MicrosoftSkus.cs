@@ -36,6 +36,14 @@ public static class MicrosoftSkus
         ["TEAMS_EXPLORATORY"] = "Microsoft Teams Exploratory",
     };
 
+    private static readonly HashSet<string> Free = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "FLOW_FREE", "POWER_BI_STANDARD", "TEAMS_EXPLORATORY", "POWERAPPS_VIRAL", "POWERAPPS_DEV", "STREAM", "WINDOWS_STORE", "CCIBOTS_PRIVPREV_VIRAL", "RIGHTSMANAGEMENT_ADHOC", "MICROSOFT_BUSINESS_CENTER",
+    };
+
+    /// <summary>Free or self-service SKUs: never billed, never a finding.</summary>
+    public static bool IsFree(string? skuPartNumber) => skuPartNumber is not null && Free.Contains(skuPartNumber);
+
     public static string? NameOf(string? skuPartNumber) => skuPartNumber is not null && Names.TryGetValue(skuPartNumber, out var name) ? name : null;
 
     /// <summary>The product name to show: the friendly name for a bare Graph part number, the vendor's name otherwise.</summary>

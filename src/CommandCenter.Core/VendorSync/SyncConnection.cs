@@ -248,17 +248,19 @@ public static class SyncConnection
         /// <summary>Every product and asset class the vendor reports becomes a usage key, offered for mapping to a catalog item.</summary>
         private static async Task UpsertUsageKeysAsync(AppDbContext db, VendorConnection connection, VendorFetch fetch, CancellationToken cancellationToken)
         {
-            var keys = new Dictionary<(string Metric, string Key), string>();
+            var keys = new Dictionary<(string Metric, string Key), (string Name, string Match)>();
             foreach (var metric in fetch.Metrics)
             {
                 foreach (var licence in metric.Licences.Where(l => l.Counted))
                 {
-                    keys.TryAdd((metric.Metric, licence.ProductId), Truncate(MicrosoftSkus.DisplayName(licence), VendorOrganization.NameMaxLength));
+                    var name = Truncate(MicrosoftSkus.DisplayName(licence), VendorOrganization.NameMaxLength);
+                    keys.TryAdd((metric.Metric, licence.ProductId), (name, name));
                 }
 
                 foreach (var asset in metric.Assets.Where(a => a.Counted))
                 {
-                    keys.TryAdd((metric.Metric, Counting.UsageKey(metric.Metric, asset)), Counting.UsageName(connection.Kind, metric.Metric, asset.Class));
+                    keys.TryAdd((metric.Metric, Counting.UsageKey(metric.Metric, asset)),
+                        (Counting.UsageName(connection.Kind, metric.Metric, asset.Class), Counting.UsageMatchText(connection.Kind, metric.Metric, asset.Class)));
                 }
             }
 
@@ -271,9 +273,9 @@ public static class SyncConnection
 
             var items = await db.CatalogItems.Select(i => new { i.Id, i.Name }).ToListAsync(cancellationToken);
             var matcher = new NameMatcher<Guid>(items.Select(i => (i.Name, i.Id)));
-            foreach (var ((metric, key), name) in fresh)
+            foreach (var ((metric, key), (name, match)) in fresh)
             {
-                var best = matcher.Best(name, minimumScore: 70);
+                var best = matcher.Best(match, minimumScore: 70);
                 db.UsageMappings.Add(new UsageMapping
                 {
                     ConnectionId = connection.Id,

@@ -33,8 +33,3 @@ public static class VendorSyncModule
     }
 }
 
-// TODO(#3): replaced by the adapters' registration when the vendor clients land.
-internal static class PendingAdapters
-{
-    public static IServiceCollection AddVendorAdapters(this IServiceCollection services) => services;
-}

@@ -91,7 +91,8 @@ internal sealed class GraphAdapter(IGraphApi api) : IVendorAdapter
         Assigned = sku.ConsumedUnits,
         Warning = sku.PrepaidUnits?.Warning,
         Status = sku.CapabilityStatus,
-        Counted = string.Equals(sku.CapabilityStatus, "Enabled", StringComparison.OrdinalIgnoreCase),
+        // Free and viral SKUs (Power Automate Free, Teams Exploratory…) cost nothing and are never billed (billing-rules.md).
+        Counted = string.Equals(sku.CapabilityStatus, "Enabled", StringComparison.OrdinalIgnoreCase) && !MicrosoftSkus.IsFree(sku.SkuPartNumber),
     };
 
     private static string? FirstText(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))?.Trim();
