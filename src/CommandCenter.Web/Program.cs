@@ -27,9 +27,10 @@ var demo = builder.Configuration.GetValue<bool>("Demo:Enabled");
 if (demo)
 {
     var simulators = builder.Configuration.GetSection(SimulatorOptions.SectionName);
+    var driftMinutes = builder.Configuration.GetValue("Demo:DriftMinutes", 2.0);
     builder.Services.AddVendorSimulators(o =>
     {
-        o.DriftInterval = TimeSpan.FromMinutes(2);
+        o.DriftInterval = driftMinutes > 0 ? TimeSpan.FromMinutes(driftMinutes) : null;
         simulators.Bind(o);
     });
 }

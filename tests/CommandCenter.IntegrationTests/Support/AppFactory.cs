@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -31,7 +32,32 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("Database:ConnectionString", $"Data Source={Path.Combine(_dir, "app.db")}");
         builder.UseSetting("Demo:Enabled", "true");
+        // The simulators' counts stay still during a test; drift is a demo nicety.
+        builder.UseSetting("Demo:DriftMinutes", "0");
         builder.UseSetting("urls", BaseAddress.ToString());
+    }
+
+    /// <summary>Waits until every demo connection has finished its first sync (they start when the app does).</summary>
+    public async Task WaitForFirstSyncsAsync(CancellationToken cancellationToken)
+    {
+        using var http = ApiClient(CommandCenter.Demo.DemoSeeder.DemoApiKey);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var body = await http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/vendor-connections", cancellationToken);
+            var statuses = body.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("health").GetProperty("status").GetString()).ToList();
+            if (statuses.Count > 0 && statuses.All(s => s is "succeeded" or "failed"))
+            {
+                return;
+            }
+
+            if (waited.Elapsed > TimeSpan.FromSeconds(90))
+            {
+                throw new TimeoutException("The demo connections did not finish their first sync: " + string.Join(", ", statuses));
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
     }
 
     public HttpClient ApiClient(string? apiKey)
