@@ -22,6 +22,7 @@ public static class VendorSyncModule
         builder.Services.AddScoped<ListConnections.Handler>();
         builder.Services.AddScoped<ConnectionActions.Handler>();
         builder.Services.AddScoped<Mappings.Handler>();
+        builder.Services.AddScoped<CountSuggestions.Handler>();
         builder.Services.AddScoped<GetClientCounts.Handler>();
         builder.Services.AddVendorAdapters();
 
