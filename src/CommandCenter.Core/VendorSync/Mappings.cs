@@ -22,7 +22,7 @@ public sealed record OrganizationRow(
     decimal? Count,
     DateTime LastSeenUtc);
 
-public sealed record UsageMappingRow(Guid Id, Guid ConnectionId, string Metric, string Key, string Name, Guid? CatalogItemId, string? CatalogItemName, Guid? SuggestedCatalogItemId, string? SuggestedCatalogItemName, int? SuggestionScore);
+public sealed record UsageMappingRow(Guid Id, Guid ConnectionId, string ConnectionName, string Metric, string Key, string Name, Guid? CatalogItemId, string? CatalogItemName, Guid? SuggestedCatalogItemId, string? SuggestedCatalogItemName, int? SuggestionScore);
 
 /// <summary>Vendor organisations ↔ clients and vendor products/classes ↔ catalog items: listed with suggestions, confirmed by a person, audited.</summary>
 public static class Mappings
@@ -165,8 +165,9 @@ public static class Mappings
 
             var rows = await db.UsageMappings.AsNoTracking().Where(m => connectionId == null || m.ConnectionId == connectionId).ToListAsync(cancellationToken);
             var items = await db.CatalogItems.AsNoTracking().ToDictionaryAsync(i => i.Id, i => i.Name, cancellationToken);
+            var connections = await db.VendorConnections.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.Name, cancellationToken);
             return rows.OrderBy(r => r.Metric, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase)
-                .Select(m => new UsageMappingRow(m.Id, m.ConnectionId, m.Metric, m.Key, m.Name, m.CatalogItemId,
+                .Select(m => new UsageMappingRow(m.Id, m.ConnectionId, connections.GetValueOrDefault(m.ConnectionId, ""), m.Metric, m.Key, m.Name, m.CatalogItemId,
                     m.CatalogItemId is { } i ? items.GetValueOrDefault(i) : null, m.SuggestedCatalogItemId,
                     m.SuggestedCatalogItemId is { } s ? items.GetValueOrDefault(s) : null, m.SuggestionScore))
                 .ToList();
