@@ -34,6 +34,8 @@ public sealed class ClientsE2ETests(AppFactory app) : IClassFixture<AppFactory>
 
         await page.Locator(".mud-select:has([data-testid=line-item]), .mud-select[data-testid=line-item], .mud-input-control:has(> [data-testid=line-item])").First.ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "Firewall Management" }).First.ClickAsync();
+        // The choice goes to the server and back (the price field then hints the catalog price); typing before that lands races the re-render.
+        await Assertions.Expect(Browser.Input(page, "line-price")).ToHaveAttributeAsync("placeholder", "50.00");
         await Browser.Input(page, "line-quantity").FillAsync("3");
         await Browser.Input(page, "line-price").FillAsync("55");
         await page.Locator("[data-testid=save-line]").ClickAsync();
