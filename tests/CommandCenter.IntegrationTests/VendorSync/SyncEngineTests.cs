@@ -55,6 +55,27 @@ public sealed class SyncEngineTests(AppFactory app) : IClassFixture<AppFactory>
     }
 
     [Fact]
+    public async Task ClientCounts_GraphConnected_ShowsPurchasedVersusAssignedAndValuesUnassignedSeats()
+    {
+        await app.WaitForFirstSyncsAsync(Ct);
+        using var http = app.ApiClient(DemoSeeder.DemoApiKey);
+        var company = World.Companies.Where(c => c.ClientName != null)
+            .First(c => World.Graph.SkusOf(c.GraphTenantId).Any(s => s.SkuPartNumber != "FLOW_FREE" && s.PrepaidUnits.Enabled > s.ConsumedUnits));
+        var sku = World.Graph.SkusOf(company.GraphTenantId).First(s => s.SkuPartNumber != "FLOW_FREE" && s.PrepaidUnits.Enabled > s.ConsumedUnits);
+        var unassigned = sku.PrepaidUnits.Enabled - sku.ConsumedUnits;
+
+        var counts = await http.GetFromJsonAsync<JsonElement>($"/api/v1/clients/{await ClientIdAsync(http, company.ClientName!)}/counts", Ct);
+
+        var licence = counts.GetProperty("licences").EnumerateArray().Single(l => l.GetProperty("assigned").ValueKind == JsonValueKind.Number && l.GetProperty("assigned").GetDecimal() == sku.ConsumedUnits);
+        licence.GetProperty("unassigned").GetDecimal().ShouldBe(unassigned);
+        licence.GetProperty("sources").EnumerateArray().Select(x => x.GetString()).ShouldContain("Microsoft 365 (Graph)");
+        var finding = counts.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("kind").GetString() == "unassigned-licences");
+        finding.GetProperty("quantity").GetDecimal().ShouldBe(unassigned);
+        // Valued at the price the client pays for that product (its line's price, else the catalog's).
+        finding.GetProperty("monthlyValue").GetDecimal().ShouldBe(unassigned * licence.GetProperty("unitPrice").GetDecimal());
+    }
+
+    [Fact]
     public async Task Sync_BurstsOf429And500_AreRetriedAndCountsAreRight()
     {
         await app.WaitForFirstSyncsAsync(Ct);
