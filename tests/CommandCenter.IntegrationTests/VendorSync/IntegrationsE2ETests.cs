@@ -36,6 +36,15 @@ public sealed class IntegrationsE2ETests(AppFactory app) : IClassFixture<AppFact
         await Assertions.Expect(ninja.Locator("[data-testid=items-fetched]")).ToHaveTextAsync((itemsBefore + 1).ToString("N0", CultureInfo.InvariantCulture));
         await Assertions.Expect(ninja.Locator("[data-testid=connection-health]")).ToHaveAttributeAsync("data-status", "healthy");
 
+        // The connection's own page: its organisations, product mapping and sync history (the start-up sync and ours).
+        await ninja.Locator("[data-testid=connection-link]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=connection-name-heading]")).ToHaveTextAsync("NinjaOne RMM");
+        await Assertions.Expect(page.Locator("[data-testid=sync-run][data-status=succeeded]")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("[data-testid=mapping-row]")).ToHaveCountAsync(42);
+        await Assertions.Expect(page.Locator("[data-testid=usage-row][data-key=Workstation]")).ToHaveCountAsync(1);
+        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("connection-ninjaone"), FullPage = true });
+        await page.Locator("[data-testid=nav-integrations]").ClickAsync();
+
         // The Unmapped queue holds the vendors' organisations that are not clients.
         await page.Locator("[data-testid=unmapped-link]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=mapping-row]")).ToHaveCountAsync(10);
