@@ -147,6 +147,44 @@ public static class ConnectionActions
             await scheduler.TriggerNowAsync(scope.TenantId, connectionId, trigger, cancellationToken);
         }
 
+        /// <summary>The largest firewall CSV accepted (a few thousand firewalls fit in far less).</summary>
+        public const int MaxFirewallCsvBytes = 1024 * 1024;
+
+        /// <summary>
+        /// The manual fallback for firewalls NSM cannot list: a CSV (tenantId,tenantName,serialNumber,friendlyName,model)
+        /// replaces the connection's firewall counts as one complete snapshot. A bad file changes nothing and says which row.
+        /// </summary>
+        public async Task<SyncConnection.Outcome> ImportFirewallsAsync(Guid connectionId, string csv, CancellationToken cancellationToken = default)
+        {
+            var scope = await tenantDb.ScopeAsync(cancellationToken);
+            await using (var db = await tenantDb.OpenAsync(cancellationToken))
+            {
+                var kind = await db.VendorConnections.Where(c => c.Id == connectionId).Select(c => (VendorKind?)c.Kind).SingleOrDefaultAsync(cancellationToken)
+                    ?? throw new NotFoundException("Vendor connection", connectionId);
+                if (kind != VendorKind.SonicWall)
+                {
+                    throw ValidationFailedException.For("connection", "Firewall CSV files are imported into a SonicWall connection.");
+                }
+            }
+
+            if (System.Text.Encoding.UTF8.GetByteCount(csv) > MaxFirewallCsvBytes)
+            {
+                throw ValidationFailedException.For("file", "The firewall CSV is larger than 1 MB.");
+            }
+
+            SonicWall.CsvFirewallInventorySource source;
+            try
+            {
+                source = new SonicWall.CsvFirewallInventorySource(csv);
+            }
+            catch (VendorSyncException e)
+            {
+                throw ValidationFailedException.For("file", e.Message);
+            }
+
+            return await sync.RunFromAsync(scope.TenantId, connectionId, "csv", (progress, ct) => SonicWall.FirewallInventory.ToFetchAsync(source, progress, ct), cancellationToken);
+        }
+
         /// <summary>Runs the sync in the caller's flow and returns its outcome (API <c>?wait=true</c>, tests).</summary>
         public async Task<SyncConnection.Outcome> RunNowAsync(Guid connectionId, string trigger, CancellationToken cancellationToken = default)
         {

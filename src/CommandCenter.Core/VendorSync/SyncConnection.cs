@@ -37,10 +37,20 @@ public static class SyncConnection
         {
             // The Quartz job never overlaps itself; this also keeps an API "sync and wait" from overlapping the job.
             using var held = await locks.AcquireAsync(connectionId, cancellationToken);
-            return await RunLockedAsync(tenantId, connectionId, trigger, cancellationToken);
+            return await RunLockedAsync(tenantId, connectionId, trigger, null, cancellationToken);
         }
 
-        private async Task<Outcome> RunLockedAsync(Guid tenantId, Guid connectionId, string trigger, CancellationToken cancellationToken)
+        /// <summary>
+        /// Records a complete read that did not come from the vendor's API (the manual firewall CSV) exactly like a sync:
+        /// same snapshots, mappings, health and history.
+        /// </summary>
+        public async Task<Outcome> RunFromAsync(Guid tenantId, Guid connectionId, string trigger, Func<ISyncProgress, CancellationToken, Task<VendorFetch>> fetch, CancellationToken cancellationToken = default)
+        {
+            using var held = await locks.AcquireAsync(connectionId, cancellationToken);
+            return await RunLockedAsync(tenantId, connectionId, trigger, fetch, cancellationToken);
+        }
+
+        private async Task<Outcome> RunLockedAsync(Guid tenantId, Guid connectionId, string trigger, Func<ISyncProgress, CancellationToken, Task<VendorFetch>>? source, CancellationToken cancellationToken)
         {
             var started = time.GetTimestamp();
             await using var db = factory.CreateDbContext().ForTenant(tenantId, "sync");
@@ -60,9 +70,16 @@ public static class SyncConnection
                 VendorFetch fetch;
                 try
                 {
-                    var runtime = Runtime(connection);
-                    var adapter = services.GetRequiredKeyedService<IVendorAdapter>(connection.Kind);
-                    fetch = await adapter.FetchAsync(runtime, progress, cancellationToken);
+                    if (source is not null)
+                    {
+                        fetch = await source(progress, cancellationToken);
+                    }
+                    else
+                    {
+                        var adapter = services.GetRequiredKeyedService<IVendorAdapter>(connection.Kind);
+                        fetch = await adapter.FetchAsync(Runtime(connection), progress, cancellationToken);
+                    }
+
                     Check(fetch);
                 }
                 catch (VendorSyncException e)

@@ -128,6 +128,19 @@ internal static class VendorSyncApi
             return TypedResults.Accepted($"/api/v1/vendor-connections/{connectionId}", new SyncResponse(null, SyncStatus.Running, null, null, null, null));
         }).WithName("SyncVendorConnection");
 
+        connections.MapPost("/{connectionId:guid}/firewall-inventory", async (Guid connectionId, HttpRequest request, ConnectionActions.Handler actions, CancellationToken ct) =>
+        {
+            if (request.ContentLength > ConnectionActions.Handler.MaxFirewallCsvBytes)
+            {
+                throw ValidationFailedException.For("file", "The firewall CSV is larger than 1 MB.");
+            }
+
+            using var reader = new StreamReader(request.Body);
+            var csv = await reader.ReadToEndAsync(ct);
+            var outcome = await actions.ImportFirewallsAsync(connectionId, csv, ct);
+            return TypedResults.Ok(new SyncResponse(outcome.RunId, outcome.Status, outcome.Error, outcome.Organizations, outcome.Items, (long)outcome.Duration.TotalMilliseconds));
+        }).Accepts<string>("text/csv").WithName("ImportFirewallInventory");
+
         connections.MapGet("/{connectionId:guid}/runs", async (Guid connectionId, ListConnections.Handler handler, CancellationToken ct) =>
         {
             var runs = await handler.RunsAsync(connectionId, 50, ct);

@@ -104,3 +104,55 @@ public sealed class VendorConnectionApiTests(AppFactory app) : IClassFixture<App
         stored.ProtectedCredentials.ShouldNotContain("ninja-secret-xyz");
     }
 }
+
+public sealed class FirewallCsvApiTests(AppFactory app) : IClassFixture<AppFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ImportFirewallCsv_ValidFile_BecomesTheSnapshot_BadFileChangesNothing()
+    {
+        using var http = app.ApiClient(DemoSeeder.OtherApiKey);
+        var created = await (await http.PostAsJsonAsync("/api/v1/vendor-connections", new
+        {
+            kind = "sonicwall", name = "Firewalls (manual)", baseUrl = "https://nsm-uswest.sonicwall.com",
+            credentials = new { apiKey = "unused-msw-key-123" }, enabled = false,
+        }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var id = created.GetProperty("id").GetGuid();
+        const string csv = "tenantId,tenantName,serialNumber,friendlyName,model\n"
+            + "t-1,Acme Dental,2CB8ED12AB34,Acme-HQ,TZ370\n"
+            + "t-1,Acme Dental,2CB8ED12AB35,Acme-Branch,TZ270\n"
+            + "t-2,\"Blue Harbor, LLC\",0040103C55AA,,NSa 2700\n";
+
+        var ok = await http.PostAsync($"/api/v1/vendor-connections/{id}/firewall-inventory", new StringContent(csv, System.Text.Encoding.UTF8, "text/csv"), Ct);
+
+        ok.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var outcome = await ok.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        outcome.GetProperty("status").GetString().ShouldBe("succeeded");
+        outcome.GetProperty("items").GetInt32().ShouldBe(3);
+        var orgs = await http.GetFromJsonAsync<JsonElement>($"/api/v1/vendor-connections/{id}/organizations", Ct);
+        orgs.GetProperty("items").EnumerateArray().Select(o => (o.GetProperty("name").GetString(), o.GetProperty("count").GetDecimal()))
+            .ShouldBe([("Acme Dental", 2m), ("Blue Harbor, LLC", 1m)], ignoreOrder: true);
+
+        var bad = await http.PostAsync($"/api/v1/vendor-connections/{id}/firewall-inventory",
+            new StringContent("tenantId,tenantName,serialNumber\nt-1,Acme Dental,\n", System.Text.Encoding.UTF8, "text/csv"), Ct);
+
+        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await bad.Content.ReadAsStringAsync(Ct)).ShouldContain("line 2");
+        var runs = await http.GetFromJsonAsync<JsonElement>($"/api/v1/vendor-connections/{id}/runs", Ct);
+        runs.GetProperty("total").GetInt32().ShouldBe(1);
+        (await http.GetFromJsonAsync<JsonElement>($"/api/v1/vendor-connections/{id}/organizations", Ct)).GetProperty("total").GetInt32().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task ImportFirewallCsv_IntoANonSonicWallConnection_Returns400()
+    {
+        using var http = app.ApiClient(DemoSeeder.DemoApiKey);
+        var pax8 = (await http.GetFromJsonAsync<JsonElement>("/api/v1/vendor-connections", Ct)).GetProperty("items").EnumerateArray()
+            .Single(c => c.GetProperty("kind").GetString() == "pax8").GetProperty("id").GetGuid();
+
+        var response = await http.PostAsync($"/api/v1/vendor-connections/{pax8}/firewall-inventory", new StringContent("tenantId,tenantName,serialNumber\n", System.Text.Encoding.UTF8, "text/csv"), Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
+}
