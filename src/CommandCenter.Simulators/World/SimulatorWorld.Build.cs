@@ -416,12 +416,13 @@ public sealed partial class SimulatorWorld
 
     private void AddAgentFor(Random rng, NinjaDevice device, OrgNaming naming, DateTimeOffset asOf)
     {
+        var osName = device.OsName ?? "";
         var (platform, major, minor, build) = device.NodeClass switch
         {
             NinjaValues.Mac => ("darwin", 14, 6, "23G93"),
             NinjaValues.LinuxWorkstation or NinjaValues.LinuxServer => ("linux", 22, 4, "5.15.0-119"),
-            NinjaValues.WindowsServer => ("windows", 10, 0, device.OsName!.Contains("2022", StringComparison.Ordinal) ? "20348" : device.OsName.Contains("2019", StringComparison.Ordinal) ? "17763" : "14393"),
-            _ => ("windows", 10, 0, device.OsName!.StartsWith("Windows 11", StringComparison.Ordinal) ? "22631" : "19045"),
+            NinjaValues.WindowsServer => ("windows", 10, 0, osName.Contains("2022", StringComparison.Ordinal) ? "20348" : osName.Contains("2019", StringComparison.Ordinal) ? "17763" : "14393"),
+            _ => ("windows", 10, 0, osName.StartsWith("Windows 11", StringComparison.Ordinal) ? "22631" : "19045"),
         };
         var created = DateTimeOffset.FromUnixTimeMilliseconds((long)(device.Created * 1000)).AddHours(rng.Next(1, 48));
         if (created > asOf)

@@ -17,7 +17,7 @@ public sealed class VendorAdapterSimulatorTests
     {
         await using var sim = await SimulatorServer.StartAsync();
         var org = sim.World.NinjaOne.Organizations[0].Id;
-        var toaster = sim.World.AddDevice(org, nodeClass: "QUANTUM_TOASTER", withHuntressAgent: false); // the simulator's AddAgentFor throws for a scaled world
+        var toaster = sim.World.AddDevice(org, nodeClass: "QUANTUM_TOASTER", withHuntressAgent: false); // a monitoring target runs no EDR agent
         var pending = sim.World.AddDevice(org, approvalStatus: "PENDING", withHuntressAgent: false);
         var progress = new CountingProgress();
 
