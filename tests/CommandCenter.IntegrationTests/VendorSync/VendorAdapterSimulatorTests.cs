@@ -15,7 +15,7 @@ public sealed class VendorAdapterSimulatorTests
     [Fact]
     public async Task NinjaOne_CountsPerOrganizationMatchTheWorld_AcrossPages()
     {
-        await using var sim = await SimulatorServer.StartAsync();
+        await using var sim = await AdapterHarness.StartAsync();
         var org = sim.World.NinjaOne.Organizations[0].Id;
         var toaster = sim.World.AddDevice(org, nodeClass: "QUANTUM_TOASTER", withHuntressAgent: false); // a monitoring target runs no EDR agent
         var pending = sim.World.AddDevice(org, approvalStatus: "PENDING", withHuntressAgent: false);
@@ -46,7 +46,7 @@ public sealed class VendorAdapterSimulatorTests
     [Fact]
     public async Task Pax8_CountedQuantitiesPerCompanyMatchTheWorld()
     {
-        await using var sim = await SimulatorServer.StartAsync();
+        await using var sim = await AdapterHarness.StartAsync();
         var today = TimeProvider.System.GetUtcNow().UtcDateTime.Date;
 
         var fetch = await sim.FetchAsync(sim.Connection(VendorKind.Pax8, pageSize: 3));
@@ -71,7 +71,7 @@ public sealed class VendorAdapterSimulatorTests
     [Fact]
     public async Task Huntress_AgentsPerOrganizationMatchTheWorld()
     {
-        await using var sim = await SimulatorServer.StartAsync();
+        await using var sim = await AdapterHarness.StartAsync();
 
         var fetch = await sim.FetchAsync(sim.Connection(VendorKind.Huntress, pageSize: 9));
 
@@ -88,7 +88,7 @@ public sealed class VendorAdapterSimulatorTests
     [Fact]
     public async Task SonicWall_FirewallsPerTenantMatchTheWorld()
     {
-        await using var sim = await SimulatorServer.StartAsync();
+        await using var sim = await AdapterHarness.StartAsync();
         var tenant = sim.World.SonicWall.Tenants[0].TenantId;
         sim.World.AddFirewall(tenant, "NSa 2700");
 
@@ -108,7 +108,7 @@ public sealed class VendorAdapterSimulatorTests
     [Fact]
     public async Task Graph_SkusPerCustomerMatchTheWorld_FollowingNextLinks()
     {
-        await using var sim = await SimulatorServer.StartAsync(o => o.GraphPageSize = 2);
+        await using var sim = await AdapterHarness.StartAsync(o => o.GraphPageSize = 2);
         var progress = new CountingProgress();
 
         var fetch = await sim.FetchAsync(sim.Connection(VendorKind.Graph), progress);
@@ -131,7 +131,7 @@ public sealed class VendorAdapterSimulatorTests
     [Fact]
     public async Task BurstsOf429And500_AreRetried_AndTheFetchIsComplete()
     {
-        await using var sim = await SimulatorServer.StartAsync();
+        await using var sim = await AdapterHarness.StartAsync();
         sim.World.Faults.Enqueue(new FaultSpec("ninjaone", FaultKind.TooManyRequests, Count: 2, PathContains: "/v2/devices", RetryAfterSeconds: 1));
         sim.World.Faults.Enqueue(new FaultSpec("ninjaone", FaultKind.ServerError, Count: 2, PathContains: "/v2/devices"));
 
@@ -144,7 +144,7 @@ public sealed class VendorAdapterSimulatorTests
     [Fact]
     public async Task MalformedAndTruncatedBodies_EndInAClearVendorSyncException()
     {
-        await using var sim = await SimulatorServer.StartAsync();
+        await using var sim = await AdapterHarness.StartAsync();
         sim.World.Faults.Enqueue(new FaultSpec("ninjaone", FaultKind.Malformed, PathContains: "/v2/devices"));
         sim.World.Faults.Enqueue(new FaultSpec("pax8", FaultKind.Truncated, PathContains: "/subscriptions"));
 
@@ -158,7 +158,7 @@ public sealed class VendorAdapterSimulatorTests
     [Fact]
     public async Task AVendorThatDoesNotAnswer_TimesOutWithAClearMessage()
     {
-        await using var sim = await SimulatorServer.StartAsync();
+        await using var sim = await AdapterHarness.StartAsync();
         sim.World.Faults.Enqueue(new FaultSpec("huntress", FaultKind.Timeout, Count: 5, PathContains: "/v1/agents", DelaySeconds: 30));
         var started = TimeProvider.System.GetTimestamp();
 
@@ -172,7 +172,7 @@ public sealed class VendorAdapterSimulatorTests
     [Fact]
     public async Task AnExpiredToken_IsRefreshedTransparently()
     {
-        await using var sim = await SimulatorServer.StartAsync();
+        await using var sim = await AdapterHarness.StartAsync();
         sim.World.Faults.Enqueue(new FaultSpec("ninjaone", FaultKind.ExpiredToken, PathContains: "/v2/devices"));
         sim.World.Faults.Enqueue(new FaultSpec("graph", FaultKind.ExpiredToken, PathContains: "subscribedSkus"));
 
@@ -187,7 +187,7 @@ public sealed class VendorAdapterSimulatorTests
     [Fact]
     public async Task WrongCredentials_AreReportedInTheVendorsWords()
     {
-        await using var sim = await SimulatorServer.StartAsync();
+        await using var sim = await AdapterHarness.StartAsync();
         var good = sim.Connection(VendorKind.Pax8);
 
         var result = await sim.TestAsync(good with { Credentials = new VendorCredentials("nope", "wrong") });
@@ -201,7 +201,7 @@ public sealed class VendorAdapterSimulatorTests
     {
         // Simulator time runs 30x faster: its sliding minute is 2 s of wall clock; the client's window is scaled the same.
         const int limit = 6;
-        await using var sim = await SimulatorServer.StartAsync(
+        await using var sim = await AdapterHarness.StartAsync(
             o => o.HuntressRequestsPerMinute = limit,
             new AcceleratedTimeProvider(30),
             o => o.RateLimitWindow = TimeSpan.FromSeconds(2));

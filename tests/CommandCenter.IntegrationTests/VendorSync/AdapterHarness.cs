@@ -14,12 +14,12 @@ using Microsoft.Extensions.Logging;
 namespace CommandCenter.IntegrationTests.VendorSync;
 
 /// <summary>The vendor simulators on a real Kestrel loopback port, and the adapters wired by <c>AddVendorAdapters</c> in front of them.</summary>
-internal sealed class SimulatorServer : IAsyncDisposable
+internal sealed class AdapterHarness : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ServiceProvider _client;
 
-    private SimulatorServer(WebApplication app, Uri root, ServiceProvider client)
+    private AdapterHarness(WebApplication app, Uri root, ServiceProvider client)
     {
         _app = app;
         Root = root;
@@ -33,7 +33,7 @@ internal sealed class SimulatorServer : IAsyncDisposable
 
     public SimulatorWorld World => _app.Services.GetRequiredService<SimulatorWorld>();
 
-    public static async Task<SimulatorServer> StartAsync(
+    public static async Task<AdapterHarness> StartAsync(
         Action<SimulatorOptions>? simulators = null,
         TimeProvider? simulatorTime = null,
         Action<VendorHttpOptions>? client = null)
@@ -75,7 +75,7 @@ internal sealed class SimulatorServer : IAsyncDisposable
             o.RetryMaxDelay = TimeSpan.FromSeconds(5);
             client?.Invoke(o);
         });
-        return new SimulatorServer(app, new Uri(address), services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true })) { Log = log };
+        return new AdapterHarness(app, new Uri(address), services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true })) { Log = log };
     }
 
     /// <summary>Runs a fetch through the DI-registered adapter (a scope per call, as the sync service will).</summary>
