@@ -16,6 +16,9 @@ public sealed class SyncProgressTracker(TimeProvider time)
     /// <summary>Raised with the tenant id whenever a sync of that tenant starts, moves or ends.</summary>
     public event Action<Guid>? Changed;
 
+    /// <summary>Raised with (tenant, connection) when a sync of that tenant has ended, whatever its outcome.</summary>
+    public event Action<Guid, Guid>? Ended;
+
     public IReadOnlyList<LiveSync> ForTenant(Guid tenantId) =>
         _running.Values.Where(p => p.TenantId == tenantId).Select(p => p.Snapshot()).ToList();
 
@@ -34,6 +37,7 @@ public sealed class SyncProgressTracker(TimeProvider time)
     {
         _running.TryRemove(new KeyValuePair<Guid, Progress>(progress.ConnectionId, progress));
         Notify(progress.TenantId);
+        Ended?.Invoke(progress.TenantId, progress.ConnectionId);
     }
 
     private void Notify(Guid tenantId) => Changed?.Invoke(tenantId);

@@ -260,12 +260,44 @@ public sealed class VendorSyncComponentTests : BunitContext
         cut.FindAll("[data-testid=count-group]").ShouldBeEmpty();
     }
 
+    private SyncProgressTracker _tracker = null!;
+
+    [Fact]
+    public async Task VendorCountsSection_SyncLands_ShowsTheNewCountWithoutAReload()
+    {
+        await using var db = await UseDatabaseAsync();
+        var client = await AddClientAsync(db, "Harbor Dental");
+        var ninja = await AddConnectionAsync(db, VendorKind.NinjaOne, "NinjaOne EU");
+        await AddOrganizationAsync(db, ninja, "n-1", "Harbor Dental", clientId: client);
+        var now = db.Time.GetUtcNow().UtcDateTime;
+        await using (var ctx = db.Open())
+        {
+            ctx.CountSnapshots.Add(Snapshot(ninja, "n-1", Metrics.Devices, now.AddMinutes(-15), assets: [Asset("WS-01", AssetClasses.Workstation, "WINDOWS_WORKSTATION", counted: true, now)]));
+            await ctx.SaveChangesAsync(Ct);
+        }
+
+        var cut = Render<VendorCountsSection>(p => p.Add(s => s.ClientId, client));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=count-value]").GetAttribute("data-count").ShouldBe("1"));
+
+        await using (var ctx = db.Open())
+        {
+            ctx.CountSnapshots.Add(Snapshot(ninja, "n-1", Metrics.Devices, now,
+                assets: [Asset("WS-01", AssetClasses.Workstation, "WINDOWS_WORKSTATION", counted: true, now), Asset("WS-02", AssetClasses.Workstation, "MAC", counted: true, now)]));
+            await ctx.SaveChangesAsync(Ct);
+        }
+
+        _tracker.End(_tracker.Start(db.TenantId, ninja));
+
+        cut.WaitForAssertion(() => cut.Find("[data-testid=count-value]").GetAttribute("data-count").ShouldBe("2"));
+    }
+
     private async Task<TestDatabase> UseDatabaseAsync()
     {
         var db = await TestDatabase.CreateAsync();
         Services.AddSingleton(db.TenantDb());
         Services.AddSingleton<TimeProvider>(db.Time);
         Services.AddSingleton(db.Audit);
+        Services.AddSingleton(_tracker = new SyncProgressTracker(db.Time));
         Services.AddScoped<Mappings.Handler>();
         Services.AddScoped<CountSuggestions.Handler>();
         Services.AddScoped<GetClientCounts.Handler>();

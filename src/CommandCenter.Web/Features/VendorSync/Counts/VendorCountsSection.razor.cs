@@ -21,9 +21,30 @@ public sealed partial class VendorCountsSection : IDisposable
     private Guid? _loadedFor;
     private string? _error;
 
+    private Guid? _tenantId;
+
     [Inject] private GetClientCounts.Handler Handler { get; set; } = default!;
 
+    [Inject] private SyncProgressTracker Tracker { get; set; } = default!;
+
+    [Inject] private CommandCenter.Persistence.TenantDb TenantDb { get; set; } = default!;
+
     [Parameter, EditorRequired] public Guid ClientId { get; set; }
+
+    protected override async Task OnInitializedAsync()
+    {
+        // A sync that lands updates the counts on screen, live (only this tenant's syncs, read through this tenant's context).
+        _tenantId = (await TenantDb.ScopeAsync()).TenantId;
+        Tracker.Ended += OnSyncEnded;
+    }
+
+    private void OnSyncEnded(Guid tenantId, Guid connectionId)
+    {
+        if (tenantId == _tenantId)
+        {
+            _ = InvokeAsync(ReloadAsync);
+        }
+    }
 
     protected override async Task OnParametersSetAsync()
     {
@@ -99,6 +120,7 @@ public sealed partial class VendorCountsSection : IDisposable
 
     public void Dispose()
     {
+        Tracker.Ended -= OnSyncEnded;
         _loading.Cancel();
         _loading.Dispose();
     }
