@@ -24,6 +24,7 @@ public static class VendorSyncModule
         builder.Services.AddScoped<Mappings.Handler>();
         builder.Services.AddScoped<CountSuggestions.Handler>();
         builder.Services.AddScoped<GetClientCounts.Handler>();
+        builder.Services.AddScoped<ListSnapshots.Handler>();
         builder.Services.AddVendorAdapters();
 
         // In-memory store for one instance; the clustered ADO.NET store on SQL Server comes with scale-out (TODO(#7)).

@@ -163,6 +163,12 @@ internal static class VendorSyncApi
             return TypedResults.Ok(new OrganizationResponse(o.ExternalId, o.Name, o.ClientId, o.ClientName, o.Ignored, o.SuggestedClientId, o.SuggestedClientName, o.SuggestionScore, o.Count, o.LastSeenUtc));
         }).WithName("MapVendorOrganization");
 
+        connections.MapGet("/{connectionId:guid}/snapshots", async (Guid connectionId, string? organization, int? page, int? pageSize, ListSnapshots.Handler handler, CancellationToken ct) =>
+        {
+            var result = await handler.HandleAsync(new ListSnapshots.Request(connectionId, organization, page ?? 1, pageSize ?? 100), ct);
+            return TypedResults.Ok(new ListResponse<SnapshotResponse>(result.Items.Select(SnapshotResponse.From).ToList(), result.Total));
+        }).WithName("ListSnapshots");
+
         connections.MapGet("/{connectionId:guid}/usage-mappings", async (Guid connectionId, Mappings.Handler mappings, CancellationToken ct) =>
         {
             var rows = await mappings.UsageAsync(connectionId, ct);

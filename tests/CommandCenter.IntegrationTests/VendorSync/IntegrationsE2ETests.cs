@@ -27,6 +27,11 @@ public sealed class IntegrationsE2ETests(AppFactory app) : IClassFixture<AppFact
         await Assertions.Expect(page.Locator("[data-testid=unmapped-count]")).ToHaveAttributeAsync("data-count", "10");
         await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("integrations"), FullPage = true });
 
+        var pax8 = page.Locator("[data-testid=connection-row][data-kind=pax8]");
+        await pax8.Locator("[data-testid=test-connection]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=test-result]")).ToHaveAttributeAsync("data-ok", "true");
+        await Assertions.Expect(page.Locator("[data-testid=test-result]")).ToContainTextAsync("42");
+
         // A technician enrolls a laptop at a client; "Sync now" brings it in, live.
         var company = World.Companies.Where(c => c.ClientName != null).ElementAt(2);
         var ninja = page.Locator("[data-testid=connection-row][data-kind=ninjaone]");
@@ -64,5 +69,18 @@ public sealed class IntegrationsE2ETests(AppFactory app) : IClassFixture<AppFact
         await group.Locator("[data-testid=evidence-toggle]").ClickAsync();
         await Assertions.Expect(group.Locator("[data-testid=evidence-row]", new() { HasText = added.DisplayName })).ToHaveCountAsync(1);
         await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("client-vendor-counts"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task BillingUser_CannotOpenIntegrations()
+    {
+        await using var session = await Browser.OpenAsync(app.BaseAddress);
+        var page = session.Page;
+        await Browser.SignInAsync(page, DemoSeeder.BillingEmail, DemoSeeder.DemoPassword);
+
+        await Assertions.Expect(page.Locator("[data-testid=nav-integrations]")).ToHaveCountAsync(0);
+        await page.GotoAsync(new Uri(app.BaseAddress, "/integrations").ToString());
+        await Assertions.Expect(page.Locator("[data-testid=access-denied]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid=connection-row]")).ToHaveCountAsync(0);
     }
 }

@@ -76,6 +76,24 @@ public sealed class SyncEngineTests(AppFactory app) : IClassFixture<AppFactory>
     }
 
     [Fact]
+    public async Task Snapshots_OfAConnection_ArePagedWithEvidenceAndFilterByOrganization()
+    {
+        await app.WaitForFirstSyncsAsync(Ct);
+        using var http = app.ApiClient(DemoSeeder.DemoApiKey);
+        var huntressId = await ConnectionIdAsync(http, "huntress");
+        var company = World.Companies.Where(c => c.ClientName != null).ElementAt(1);
+
+        var page = await http.GetFromJsonAsync<JsonElement>($"/api/v1/vendor-connections/{huntressId}/snapshots?pageSize=10", Ct);
+        var one = await http.GetFromJsonAsync<JsonElement>($"/api/v1/vendor-connections/{huntressId}/snapshots?organization={company.HuntressOrganizationId}", Ct);
+
+        page.GetProperty("total").GetInt32().ShouldBe(42);
+        page.GetProperty("items").GetArrayLength().ShouldBe(10);
+        var snapshot = one.GetProperty("items").EnumerateArray().ShouldHaveSingleItem();
+        snapshot.GetProperty("assets").EnumerateArray().Select(a => a.GetProperty("name").GetString())
+            .ShouldBe(World.Huntress.Agents.Where(a => a.OrganizationId == company.HuntressOrganizationId).Select(a => a.Hostname), ignoreOrder: true);
+    }
+
+    [Fact]
     public async Task Sync_BurstsOf429And500_AreRetriedAndCountsAreRight()
     {
         await app.WaitForFirstSyncsAsync(Ct);
