@@ -5,6 +5,9 @@ using CommandCenter.Demo;
 using CommandCenter.IntegrationTests.Support;
 using CommandCenter.Simulators;
 using CommandCenter.Simulators.World;
+using CommandCenter.Persistence;
+using CommandCenter.VendorSync;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CommandCenter.IntegrationTests.VendorSync;
@@ -91,6 +94,25 @@ public sealed class SyncEngineTests(AppFactory app) : IClassFixture<AppFactory>
         var snapshot = one.GetProperty("items").EnumerateArray().ShouldHaveSingleItem();
         snapshot.GetProperty("assets").EnumerateArray().Select(a => a.GetProperty("name").GetString())
             .ShouldBe(World.Huntress.Agents.Where(a => a.OrganizationId == company.HuntressOrganizationId).Select(a => a.Hostname), ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task Sync_Repeated_KeepsTheRecentRunsSnapshotsOnly()
+    {
+        await app.WaitForFirstSyncsAsync(Ct);
+        using var http = app.ApiClient(DemoSeeder.DemoApiKey);
+        var pax8Id = await ConnectionIdAsync(http, "pax8");
+
+        for (var i = 0; i < 5; i++)
+        {
+            (await SyncAsync(http, pax8Id)).GetProperty("status").GetString().ShouldBe("succeeded");
+        }
+
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(Ct);
+        // Reads one tenant's rows directly, to count what the pruning kept.
+        var runs = await db.CountSnapshots.IgnoreQueryFilters([AppDbContext.TenantFilter]).Where(s => s.ConnectionId == pax8Id)
+            .Select(s => s.SyncRunId).Distinct().CountAsync(Ct);
+        runs.ShouldBe(SyncConnection.Handler.KeepRecentRuns);
     }
 
     [Fact]
