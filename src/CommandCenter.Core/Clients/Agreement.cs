@@ -12,6 +12,10 @@ public sealed class Agreement : ITenantOwned
     public Guid ClientId { get; set; }
     public string Name { get; set; } = "Managed services";
     public List<RecurringLine> Lines { get; set; } = [];
+    /// <summary>Billable time per ticket is rounded up to this many minutes (billing-rules.md, Time).</summary>
+    public int TimeIncrementMinutes { get; set; } = 15;
+    /// <summary>Billable time per ticket is at least this many minutes (0 = no minimum).</summary>
+    public int TicketMinimumMinutes { get; set; }
 }
 
 internal sealed class AgreementConfiguration : IEntityTypeConfiguration<Agreement>

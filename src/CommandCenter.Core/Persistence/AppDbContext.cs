@@ -35,6 +35,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<UsageMapping> UsageMappings => Set<UsageMapping>();
     public DbSet<CountSnapshot> CountSnapshots => Set<CountSnapshot>();
     public DbSet<SyncRun> SyncRuns => Set<SyncRun>();
+    public DbSet<Psa.Ticket> Tickets => Set<Psa.Ticket>();
+    public DbSet<Psa.TimeEntry> TimeEntries => Set<Psa.TimeEntry>();
+    public DbSet<Psa.HourBlock> HourBlocks => Set<Psa.HourBlock>();
 
     /// <summary>Data Protection keys (not tenant data): shared by every instance so protected credentials stay readable.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

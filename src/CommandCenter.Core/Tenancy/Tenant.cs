@@ -9,6 +9,10 @@ public sealed class Tenant
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public required string Name { get; set; }
     public DateTime CreatedUtc { get; set; }
+    /// <summary>T&amp;M rate for clients without their own.</summary>
+    public decimal DefaultHourlyRate { get; set; } = DefaultRate;
+
+    public const decimal DefaultRate = 150m;
 }
 
 internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
