@@ -113,7 +113,8 @@ public sealed class DemoSeeder(IDbContextFactory<AppDbContext> factory, UserMana
         await db.SaveChangesAsync(cancellationToken);
 
         db.ForTenant(tenant.Id, Actor);
-        var written = await DataGenerator.WriteAsync(db, tenant.Id, DataGenerator.Generate(plan.ClientCount, plan.GeneratorSeed), time, cancellationToken);
+        var specs = DataGenerator.Generate(plan.ClientCount, plan.GeneratorSeed);
+        var written = await DataGenerator.WriteAsync(db, tenant.Id, specs, time, cancellationToken);
         db.ApiKeys.Add(new ApiKey
         {
             TenantId = tenant.Id,
@@ -144,6 +145,12 @@ public sealed class DemoSeeder(IDbContextFactory<AppDbContext> factory, UserMana
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        if (plan.VendorConnections)
+        {
+            var psa = await DemoTickets.AddAsync(db, specs, now, plan.GeneratorSeed, cancellationToken);
+            logger.LogInformation("Demo tenant {Tenant}: {Tickets} tickets, {Entries} time entries, {Blocks} prepaid blocks", plan.Name, psa.Tickets, psa.Entries, psa.Blocks);
+        }
+
         await tx.CommitAsync(cancellationToken);
         return (tenant.Id, written);
     }
@@ -191,6 +198,9 @@ public sealed class DemoSeeder(IDbContextFactory<AppDbContext> factory, UserMana
             await db.Agreements.IgnoreQueryFilters([AppDbContext.TenantFilter]).Where(a => tenantIds.Contains(a.TenantId)).ExecuteDeleteAsync(CancellationToken.None);
             await db.Clients.IgnoreQueryFilters([AppDbContext.TenantFilter]).Where(c => tenantIds.Contains(c.TenantId)).ExecuteDeleteAsync(CancellationToken.None);
             await db.CatalogItems.IgnoreQueryFilters([AppDbContext.TenantFilter]).Where(i => tenantIds.Contains(i.TenantId)).ExecuteDeleteAsync(CancellationToken.None);
+            await db.TimeEntries.IgnoreQueryFilters([AppDbContext.TenantFilter]).Where(e => tenantIds.Contains(e.TenantId)).ExecuteDeleteAsync(CancellationToken.None);
+            await db.Tickets.IgnoreQueryFilters([AppDbContext.TenantFilter]).Where(t => tenantIds.Contains(t.TenantId)).ExecuteDeleteAsync(CancellationToken.None);
+            await db.HourBlocks.IgnoreQueryFilters([AppDbContext.TenantFilter]).Where(b => tenantIds.Contains(b.TenantId)).ExecuteDeleteAsync(CancellationToken.None);
             await db.VendorConnections.IgnoreQueryFilters([AppDbContext.TenantFilter]).Where(c => tenantIds.Contains(c.TenantId)).ExecuteDeleteAsync(CancellationToken.None);
             await db.ApiKeys.IgnoreQueryFilters([AppDbContext.TenantFilter]).Where(k => tenantIds.Contains(k.TenantId)).ExecuteDeleteAsync(CancellationToken.None);
             await db.AuditEntries.IgnoreQueryFilters([AppDbContext.TenantFilter]).Where(e => tenantIds.Contains(e.TenantId)).ExecuteDeleteAsync(CancellationToken.None);

@@ -35,6 +35,29 @@ public sealed class DemoSeederTests
     }
 
     [Fact]
+    public async Task SeedAsync_EmptyDatabase_GivesTheDemoTenantTicketsTimeAndBlocks()
+    {
+        await using var db = await TestDatabase.CreateEmptyAsync();
+        await using var identity = new TestIdentity(db);
+
+        await Seeder(db, identity).SeedAsync(Ct);
+
+        var (demo, other) = await TenantIdsAsync(db);
+        await using var ctx = db.Open(demo);
+        var tickets = await ctx.Tickets.AsNoTracking().Include(t => t.TimeEntries).ToListAsync(Ct);
+        tickets.Count.ShouldBeGreaterThan(60);
+        tickets.Select(t => t.ClientId).Distinct().Count().ShouldBe(40);
+        // Closed tickets are always classified and their time inherits the class; some open tickets already carry time.
+        tickets.Where(t => t.Status == CommandCenter.Psa.TicketStatus.Closed).ShouldAllBe(t => t.BillingClass != null && t.TimeEntries.All(e => e.BillingClass == t.BillingClass));
+        tickets.ShouldContain(t => t.Status == CommandCenter.Psa.TicketStatus.Open && t.TimeEntries.Count > 0);
+        tickets.Select(t => t.BillingClass).Distinct().Count().ShouldBeGreaterThanOrEqualTo(4);
+        var blockClients = DataGenerator.Generate(40, DemoSeeder.DemoGeneratorSeed).Count(c => c.Plan == ServicePlan.BlockHours);
+        (await ctx.HourBlocks.CountAsync(Ct)).ShouldBe(blockClients);
+        await using var otherCtx = db.Open(other);
+        (await otherCtx.Tickets.CountAsync(Ct)).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task SeedAsync_EmptyDatabase_CreatesUsersWithTheirRolesAndTheDemoPassword()
     {
         await using var db = await TestDatabase.CreateEmptyAsync();
