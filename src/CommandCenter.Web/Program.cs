@@ -9,6 +9,7 @@ using CommandCenter.VendorSync;
 using CommandCenter.Web.Api;
 using CommandCenter.Web.Components;
 using CommandCenter.Web.Components.Account;
+using CommandCenter.Web.Features.Psa.Embed;
 using CommandCenter.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -57,6 +58,7 @@ app.MapStaticAssets();
 app.MapHealthChecks("/healthz");
 app.MapApiV1();
 app.MapAccountEndpoints();
+app.MapEmbedEndpoints();
 if (demo)
 {
     app.MapVendorSimulators(DemoVendors.SimulatorPrefix);

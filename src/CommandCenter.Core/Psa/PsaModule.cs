@@ -11,6 +11,8 @@ public static class PsaModule
         builder.Services.AddScoped<ClientUsage.Handler>();
         builder.Services.AddScoped<HourBlocks.Handler>();
         builder.Services.AddScoped<IngestTime.Handler>();
+        builder.Services.AddSingleton<EmbedClose.Tokens>();
+        builder.Services.AddScoped<EmbedClose.Handler>();
         return builder;
     }
 }

@@ -13,6 +13,9 @@ public sealed class Tenant
     public decimal DefaultHourlyRate { get; set; } = DefaultRate;
 
     public const decimal DefaultRate = 150m;
+
+    /// <summary>Origins (space-separated) allowed to frame the embeddable ticket close, e.g. an external PSA's host.</summary>
+    public string? EmbedOrigins { get; set; }
 }
 
 internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
@@ -20,5 +23,7 @@ internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
     public void Configure(EntityTypeBuilder<Tenant> builder)
     {
         builder.Property(t => t.Name).HasMaxLength(200);
+        builder.Property(t => t.EmbedOrigins).HasMaxLength(1000);
+        builder.Property(t => t.DefaultHourlyRate).HasPrecision(19, 4);
     }
 }

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CommandCenter.Migrations.SqlServer.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126001941_Psa")]
+    [Migration("20261126002608_Psa")]
     partial class Psa
     {
         /// <inheritdoc />
@@ -602,6 +602,10 @@ namespace CommandCenter.Migrations.SqlServer.Migrations
                     b.Property<decimal>("DefaultHourlyRate")
                         .HasPrecision(19, 4)
                         .HasColumnType("decimal(19,4)");
+
+                    b.Property<string>("EmbedOrigins")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
 
                     b.Property<string>("Name")
                         .IsRequired()

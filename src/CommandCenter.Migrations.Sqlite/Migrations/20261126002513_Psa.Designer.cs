@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CommandCenter.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126001929_Psa")]
+    [Migration("20261126002513_Psa")]
     partial class Psa
     {
         /// <inheritdoc />
@@ -593,6 +593,10 @@ namespace CommandCenter.Migrations.Sqlite.Migrations
 
                     b.Property<decimal>("DefaultHourlyRate")
                         .HasPrecision(19, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EmbedOrigins")
+                        .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")

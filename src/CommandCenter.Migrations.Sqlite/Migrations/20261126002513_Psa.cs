@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace CommandCenter.Migrations.SqlServer.Migrations
+namespace CommandCenter.Migrations.Sqlite.Migrations
 {
     /// <inheritdoc />
     public partial class Psa : Migration
@@ -14,23 +14,30 @@ namespace CommandCenter.Migrations.SqlServer.Migrations
             migrationBuilder.AddColumn<decimal>(
                 name: "DefaultHourlyRate",
                 table: "Tenants",
-                type: "decimal(19,4)",
+                type: "TEXT",
                 precision: 19,
                 scale: 4,
                 nullable: false,
                 defaultValue: 0m);
 
+            migrationBuilder.AddColumn<string>(
+                name: "EmbedOrigins",
+                table: "Tenants",
+                type: "TEXT",
+                maxLength: 1000,
+                nullable: true);
+
             migrationBuilder.AddColumn<int>(
                 name: "TicketMinimumMinutes",
                 table: "Agreements",
-                type: "int",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: 0);
 
             migrationBuilder.AddColumn<int>(
                 name: "TimeIncrementMinutes",
                 table: "Agreements",
-                type: "int",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: 0);
 
@@ -38,15 +45,15 @@ namespace CommandCenter.Migrations.SqlServer.Migrations
                 name: "HourBlocks",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    ClientId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    Hours = table.Column<decimal>(type: "decimal(19,4)", precision: 19, scale: 4, nullable: false),
-                    Price = table.Column<decimal>(type: "decimal(19,4)", precision: 19, scale: 4, nullable: false),
-                    PurchasedOn = table.Column<DateOnly>(type: "date", nullable: false),
-                    ExpiresOn = table.Column<DateOnly>(type: "date", nullable: true),
-                    OverageRate = table.Column<decimal>(type: "decimal(19,4)", precision: 19, scale: 4, nullable: false),
-                    CreatedUtc = table.Column<DateTime>(type: "datetime2", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ClientId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Hours = table.Column<decimal>(type: "TEXT", precision: 19, scale: 4, nullable: false),
+                    Price = table.Column<decimal>(type: "TEXT", precision: 19, scale: 4, nullable: false),
+                    PurchasedOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    ExpiresOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    OverageRate = table.Column<decimal>(type: "TEXT", precision: 19, scale: 4, nullable: false),
+                    CreatedUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -63,18 +70,18 @@ namespace CommandCenter.Migrations.SqlServer.Migrations
                 name: "Tickets",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    ClientId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    Number = table.Column<int>(type: "int", nullable: false),
-                    Subject = table.Column<string>(type: "nvarchar(300)", maxLength: 300, nullable: false),
-                    Status = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
-                    Technician = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
-                    OpenedUtc = table.Column<DateTime>(type: "datetime2", nullable: false),
-                    ClosedUtc = table.Column<DateTime>(type: "datetime2", nullable: true),
-                    ClosedBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
-                    BillingClass = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: true),
-                    ExternalId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ClientId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Number = table.Column<int>(type: "INTEGER", nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Technician = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    OpenedUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ClosedUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ClosedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    BillingClass = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    ExternalId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -91,17 +98,17 @@ namespace CommandCenter.Migrations.SqlServer.Migrations
                 name: "TimeEntries",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    TenantId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    TicketId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    Technician = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
-                    WorkDate = table.Column<DateOnly>(type: "date", nullable: false),
-                    Minutes = table.Column<int>(type: "int", nullable: false),
-                    Notes = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: true),
-                    BillingClass = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: true),
-                    OverrideReason = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: true),
-                    ExternalId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
-                    CreatedUtc = table.Column<DateTime>(type: "datetime2", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TicketId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Technician = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    WorkDate = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Minutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    Notes = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    BillingClass = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    OverrideReason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    ExternalId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    CreatedUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -172,6 +179,10 @@ namespace CommandCenter.Migrations.SqlServer.Migrations
 
             migrationBuilder.DropColumn(
                 name: "DefaultHourlyRate",
+                table: "Tenants");
+
+            migrationBuilder.DropColumn(
+                name: "EmbedOrigins",
                 table: "Tenants");
 
             migrationBuilder.DropColumn(
