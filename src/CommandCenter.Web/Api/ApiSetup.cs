@@ -48,6 +48,7 @@ internal static class ApiSetup
         api.MapCatalogApi();
         api.MapImportsApi();
         api.MapVendorSyncApi();
+        api.MapPsaApi();
         return app;
     }
 
