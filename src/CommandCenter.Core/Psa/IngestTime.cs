@@ -13,6 +13,7 @@ public static class IngestTime
 {
     public const int MaxBatch = 5000;
 
+    /// <param name="Errors">Problems found while reading the entry (e.g. minutes that are not a number); reported with the entry's own.</param>
     public sealed record Item(
         string? ExternalId,
         Guid? TicketId,
@@ -23,7 +24,8 @@ public static class IngestTime
         DateOnly? WorkDate,
         int? Minutes,
         string? Notes,
-        BillingClass? BillingClass);
+        BillingClass? BillingClass,
+        IReadOnlyDictionary<string, string[]>? Errors = null);
 
     public enum ResultStatus
     {
@@ -77,23 +79,33 @@ public static class IngestTime
                 }
 
                 v.Require("externalId", externalId, TimeEntry.ExternalIdMaxLength, "External id");
-                if (externalId is not null && existing.TryGetValue(externalId, out var stored))
+                // A repeat inside the batch is invalid whether or not the first one is stored, so a batch posted
+                // again answers the same invalid entries (and the others as duplicates).
+                if (externalId is not null && !seen.Add(externalId))
+                {
+                    v.Add("externalId", $"External id '{externalId}' appears twice in this batch.");
+                }
+                else if (externalId is not null && existing.TryGetValue(externalId, out var stored))
                 {
                     results.Add(new ItemResult(index, externalId, ResultStatus.Duplicate, stored.Id, stored.TicketId, null));
                     continue;
                 }
 
-                if (externalId is not null && !seen.Add(externalId))
+                var unreadable = item.Errors ?? new Dictionary<string, string[]>();
+                foreach (var (field, messages) in unreadable)
                 {
-                    v.Add("externalId", $"External id '{externalId}' appears twice in this batch.");
+                    foreach (var message in messages)
+                    {
+                        v.Add(field, message);
+                    }
                 }
 
-                if (item.WorkDate is null)
+                if (item.WorkDate is null && !unreadable.ContainsKey("workDate"))
                 {
                     v.Add("workDate", "Work date is required (YYYY-MM-DD).");
                 }
 
-                if (item.Minutes is null)
+                if (item.Minutes is null && !unreadable.ContainsKey("minutes"))
                 {
                     v.Add("minutes", "Minutes are required.");
                 }
@@ -121,7 +133,7 @@ public static class IngestTime
                     }
                 }
 
-                var ticket = ResolveTicket(item, v, byId, byExternal, clients);
+                var ticket = unreadable.ContainsKey("ticketId") || unreadable.ContainsKey("clientId") ? null : ResolveTicket(item, v, byId, byExternal, clients);
                 if (!v.IsValid || ticket is null)
                 {
                     results.Add(new ItemResult(index, externalId, ResultStatus.Invalid, null, null, Errors(v)));

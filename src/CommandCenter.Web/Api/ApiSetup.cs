@@ -49,6 +49,7 @@ internal static class ApiSetup
         api.MapImportsApi();
         api.MapVendorSyncApi();
         api.MapPsaEmbedApi();
+        api.MapPsaApi();
         return app;
     }
 
