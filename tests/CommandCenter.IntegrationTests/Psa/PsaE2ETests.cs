@@ -49,6 +49,12 @@ public sealed class PsaE2ETests(AppFactory app) : IClassFixture<AppFactory>
         await Assertions.Expect(page.Locator("[data-testid=ticket-status]")).ToHaveAttributeAsync("data-status", "open");
         await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("psa-ticket-open"), FullPage = true });
 
+        // "Add time" shows the handler's validation errors and stores nothing.
+        await Browser.Input(page, "time-minutes").FillAsync("0");
+        await page.Locator("[data-testid=add-time]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=time-error]")).ToContainTextAsync("Minutes must be between 1 and 1,440");
+        await Assertions.Expect(page.Locator("[data-testid=time-entry]")).ToHaveCountAsync(2);
+
         // Close without a class: refused with the handler's message, the dialog stays open.
         await page.Locator("[data-testid=close-ticket]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=close-affected]")).ToHaveAttributeAsync("data-minutes", "80");
