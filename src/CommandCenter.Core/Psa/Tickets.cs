@@ -96,16 +96,26 @@ public static class Tickets
                 .MaxLength("technician", request.Technician, 256, "Technician")
                 .MaxLength("externalId", request.ExternalId, TimeEntry.ExternalIdMaxLength, "External id")
                 .ThrowIfInvalid();
-            await using var db = await tenantDb.OpenAsync(cancellationToken);
-            if (!await db.Clients.AnyAsync(c => c.Id == request.ClientId, cancellationToken))
+            // Two tickets created at the same moment may draw the same number; the unique index refuses one, which tries again.
+            for (var attempt = 1; ; attempt++)
             {
-                throw ValidationFailedException.For("clientId", "No such client.");
-            }
+                await using var db = await tenantDb.OpenAsync(cancellationToken);
+                if (!await db.Clients.AnyAsync(c => c.Id == request.ClientId, cancellationToken))
+                {
+                    throw ValidationFailedException.For("clientId", "No such client.");
+                }
 
-            var ticket = await NewTicketAsync(db, request.ClientId, request.Subject.Trim(), Clean(request.Technician), Clean(request.ExternalId), time.GetUtcNow().UtcDateTime, cancellationToken);
-            audit.Record(db, "ticket.created", nameof(Ticket), ticket.Id, null, new { ticket.Number, ticket.Subject, ticket.ClientId });
-            await db.SaveChangesAsync(cancellationToken);
-            return ticket.Id;
+                var ticket = await NewTicketAsync(db, request.ClientId, request.Subject.Trim(), Clean(request.Technician), Clean(request.ExternalId), time.GetUtcNow().UtcDateTime, cancellationToken);
+                audit.Record(db, "ticket.created", nameof(Ticket), ticket.Id, null, new { ticket.Number, ticket.Subject, ticket.ClientId });
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                    return ticket.Id;
+                }
+                catch (DbUpdateException) when (attempt < 3)
+                {
+                }
+            }
         }
 
         public async Task<Guid> AddTimeAsync(Guid ticketId, TimeRequest request, CancellationToken cancellationToken = default)

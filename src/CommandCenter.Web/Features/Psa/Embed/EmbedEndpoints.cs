@@ -77,7 +77,7 @@ internal static class EmbedEndpoints
         var minutes = view.Ticket.Entries.Sum(e => e.Minutes);
         var body = new StringBuilder();
         body.Append(CultureInfo.InvariantCulture, $"<h1>#{t.Number} {h.Encode(t.Subject)}</h1><p class=\"muted\">{h.Encode(t.ClientName)}</p>");
-        body.Append(CultureInfo.InvariantCulture, $"<p data-testid=\"embed-time\">Time affected: <b>{minutes / 60}:{minutes % 60:00}</b> in {view.Ticket.Entries.Count} entries.</p>");
+        body.Append(CultureInfo.InvariantCulture, $"<p data-testid=\"embed-time\">Time affected: <b>{minutes / 60}:{minutes % 60:00}</b> in {view.Ticket.Entries.Count} {(view.Ticket.Entries.Count == 1 ? "entry" : "entries")}.</p>");
         if (closed || t.Status == TicketStatus.Closed)
         {
             body.Append(CultureInfo.InvariantCulture, $"<p class=\"ok\" data-testid=\"embed-closed\">Closed as <b>{Label(t.BillingClass)}</b>. You can close this panel.</p>");
