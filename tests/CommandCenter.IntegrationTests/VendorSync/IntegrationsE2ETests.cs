@@ -20,6 +20,13 @@ public sealed class IntegrationsE2ETests(AppFactory app) : IClassFixture<AppFact
         var page = session.Page;
         await Browser.SignInAsync(page, DemoSeeder.AdminEmail, DemoSeeder.DemoPassword);
 
+        // Month end's checklist: every source synced, the vendors' non-client organisations unmapped, open tickets with time.
+        await Assertions.Expect(page.Locator("[data-testid=home-sources]")).ToHaveAttributeAsync("data-failed", "0");
+        await Assertions.Expect(page.Locator("[data-testid=home-sources]")).ToContainTextAsync("All 5 vendor sources synced");
+        await Assertions.Expect(page.Locator("[data-testid=home-unmapped]")).ToHaveAttributeAsync("data-count", "10");
+        await Assertions.Expect(page.Locator("[data-testid=home-open-time]")).Not.ToHaveAttributeAsync("data-count", "0");
+        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("home-checklist"), FullPage = true });
+
         await page.Locator("[data-testid=nav-integrations]").ClickAsync();
         var rows = page.Locator("[data-testid=connection-row]");
         await Assertions.Expect(rows).ToHaveCountAsync(5);
