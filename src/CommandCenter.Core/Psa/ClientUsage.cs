@@ -146,10 +146,10 @@ public static class HourBlocks
             var names = await db.Clients.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, cancellationToken);
             var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
             var rows = new List<BlockRow>();
+            var entriesByClient = await Tickets.BlockEntriesAsync(db, ids, today.AddDays(1), cancellationToken);
             foreach (var group in blocks.GroupBy(b => b.ClientId))
             {
-                var entries = await Tickets.BlockEntriesAsync(db, group.Key, today.AddDays(1), cancellationToken);
-                var drawdown = BlockDrawdown.Compute(group.Select(Tickets.ToBlock), entries, today, today.AddDays(1), TimeRules.DefaultIncrementMinutes);
+                var drawdown = BlockDrawdown.Compute(group.Select(Tickets.ToBlock), entriesByClient[group.Key], today, today.AddDays(1), TimeRules.DefaultIncrementMinutes);
                 rows.AddRange(group.Select(b => new BlockRow(b.Id, b.ClientId, names.GetValueOrDefault(b.ClientId, ""), b.Hours, b.Price, b.PurchasedOn, b.ExpiresOn, b.OverageRate,
                     drawdown.Blocks.Single(x => x.BlockId == b.Id).MinutesAfter, b.ExpiresOn is { } e && e <= today)));
             }

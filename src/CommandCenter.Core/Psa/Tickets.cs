@@ -218,12 +218,13 @@ public static class Tickets
 
     internal static async Task<Ticket> NewTicketAsync(AppDbContext db, Guid clientId, string subject, string? technician, string? externalId, DateTime now, CancellationToken cancellationToken)
     {
-        var local = db.Tickets.Local.Select(t => t.Number).DefaultIfEmpty(0).Max();
-        var stored = await db.Tickets.Select(t => (int?)t.Number).MaxAsync(cancellationToken) ?? 1000;
+        // Tickets numbered earlier in this unit of work (an ingest batch) already start above the stored ones.
+        var pending = db.ChangeTracker.Entries<Ticket>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.Number).DefaultIfEmpty(0).Max();
+        var last = pending > 0 ? pending : await db.Tickets.Select(t => (int?)t.Number).MaxAsync(cancellationToken) ?? 1000;
         var ticket = new Ticket
         {
             ClientId = clientId,
-            Number = Math.Max(local, stored) + 1,
+            Number = last + 1,
             Subject = subject,
             Technician = technician,
             ExternalId = externalId,
@@ -251,10 +252,17 @@ public static class Tickets
     internal static BlockDrawdown.Block ToBlock(HourBlock b) => new(b.Id, b.PurchasedOn, b.ExpiresOn, b.Hours, b.OverageRate);
 
     internal static async Task<List<BlockDrawdown.Entry>> BlockEntriesAsync(AppDbContext db, Guid clientId, DateOnly before, CancellationToken cancellationToken) =>
-        await db.TimeEntries.AsNoTracking()
-            .Where(e => e.BillingClass == BillingClass.BlockHour && e.WorkDate < before && db.Tickets.Any(t => t.Id == e.TicketId && t.ClientId == clientId && t.Status == TicketStatus.Closed))
-            .Select(e => new BlockDrawdown.Entry(e.WorkDate, e.Minutes))
+        (await BlockEntriesAsync(db, [clientId], before, cancellationToken))[clientId].ToList();
+
+    /// <summary>The Block Hour time of closed tickets before <paramref name="before"/>, per client, in one query.</summary>
+    internal static async Task<ILookup<Guid, BlockDrawdown.Entry>> BlockEntriesAsync(AppDbContext db, IReadOnlyCollection<Guid> clientIds, DateOnly before, CancellationToken cancellationToken)
+    {
+        var rows = await db.TimeEntries.AsNoTracking()
+            .Where(e => e.BillingClass == BillingClass.BlockHour && e.WorkDate < before)
+            .Join(db.Tickets.Where(t => clientIds.Contains(t.ClientId) && t.Status == TicketStatus.Closed), e => e.TicketId, t => t.Id, (e, t) => new { t.ClientId, e.WorkDate, e.Minutes })
             .ToListAsync(cancellationToken);
+        return rows.ToLookup(r => r.ClientId, r => new BlockDrawdown.Entry(r.WorkDate, r.Minutes));
+    }
 
     internal static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -84,3 +84,21 @@ internal sealed class CountSnapshotConfiguration : IEntityTypeConfiguration<Coun
         builder.OwnsMany(s => s.Licences, l => l.ToJson());
     }
 }
+
+/// <summary>A snapshot without its evidence: enough to pick the newest one of each key.</summary>
+public sealed record SnapshotHead(Guid Id, Guid ConnectionId, string OrganizationExternalId, string Metric, DateTime TakenUtc, decimal Count);
+
+internal static class SnapshotQueries
+{
+    /// <summary>
+    /// The newest snapshot of each (connection, organisation, metric) among <paramref name="scope"/>, read without the
+    /// evidence JSON (older snapshots of the same keys are kept for history until pruned).
+    /// </summary>
+    public static async Task<List<SnapshotHead>> NewestAsync(IQueryable<CountSnapshot> scope, CancellationToken cancellationToken)
+    {
+        var heads = await scope.AsNoTracking()
+            .Select(s => new SnapshotHead(s.Id, s.ConnectionId, s.OrganizationExternalId, s.Metric, s.TakenUtc, s.Count))
+            .ToListAsync(cancellationToken);
+        return heads.GroupBy(h => (h.ConnectionId, h.OrganizationExternalId, h.Metric)).Select(g => g.MaxBy(h => h.TakenUtc)!).ToList();
+    }
+}

@@ -22,7 +22,26 @@ public sealed record CountGroup(
     string? ConnectionError,
     IReadOnlyList<ClassCount> ByClass,
     IReadOnlyList<VendorAsset> Assets,
-    IReadOnlyList<LicenceSubscription> Licences);
+    IReadOnlyList<LicenceSubscription> Licences)
+{
+    /// <summary>The snapshot as shown: class breakdown in billing-class order, evidence sorted by name, staleness as of <paramref name="now"/>.</summary>
+    public static CountGroup From(CountSnapshot s, VendorConnection c, string organizationName, DateTime now)
+    {
+        var byClass = s.Assets.GroupBy(a => a.Class)
+            .Select(g => new ClassCount(g.Key, g.Count(a => a.Counted), g.Count(a => !a.Counted)))
+            .OrderBy(x => AssetClassOrder(x.Class)).ToList();
+        return new CountGroup(s.Id, c.Id, c.Name, c.Kind, s.OrganizationExternalId, organizationName, s.Metric, s.Count, s.TakenUtc,
+            now - s.TakenUtc > GetClientCounts.StaleAfter, c.LastStatus, c.LastStatus == SyncStatus.Failed ? c.LastError : null, byClass,
+            s.Assets.OrderBy(a => a.Name, StringComparer.OrdinalIgnoreCase).ToList(),
+            s.Licences.OrderBy(l => l.ProductName, StringComparer.OrdinalIgnoreCase).ToList());
+    }
+
+    private static int AssetClassOrder(string assetClass)
+    {
+        var index = AssetClasses.All.ToList().IndexOf(assetClass);
+        return index < 0 ? int.MaxValue : index;
+    }
+}
 
 /// <summary>One licence product of a client: purchased (distributor) against assigned (Microsoft 365), when both are known.</summary>
 public sealed record LicenceComparison(string Product, Guid? CatalogItemId, decimal Purchased, decimal? Assigned, decimal? Unassigned, decimal? UnitPrice, string? Term, DateOnly? RenewalDate, IReadOnlyList<string> Sources);
@@ -69,33 +88,16 @@ public static class GetClientCounts
             var connectionIds = orgs.Select(o => o.ConnectionId).Distinct().ToList();
             var connections = await db.VendorConnections.AsNoTracking().Where(c => connectionIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
             var externalIds = orgs.Select(o => o.ExternalId).Distinct().ToList();
-            var heads = await db.CountSnapshots.AsNoTracking()
-                .Where(s => connectionIds.Contains(s.ConnectionId) && externalIds.Contains(s.OrganizationExternalId))
-                .Select(s => new { s.Id, s.ConnectionId, s.OrganizationExternalId, s.Metric, s.TakenUtc })
-                .ToListAsync(cancellationToken);
-            var orgKeys = orgs.Select(o => (o.ConnectionId, o.ExternalId)).ToHashSet();
-            var newestIds = heads.Where(h => orgKeys.Contains((h.ConnectionId, h.OrganizationExternalId)))
-                .GroupBy(h => (h.ConnectionId, h.OrganizationExternalId, h.Metric))
-                .Select(g => g.MaxBy(h => h.TakenUtc)!.Id)
-                .ToList();
+            var orgNames = orgs.ToDictionary(o => (o.ConnectionId, o.ExternalId), o => o.Name);
+            var newest = await SnapshotQueries.NewestAsync(db.CountSnapshots.Where(s => connectionIds.Contains(s.ConnectionId) && externalIds.Contains(s.OrganizationExternalId)), cancellationToken);
+            var newestIds = newest.Where(h => orgNames.ContainsKey((h.ConnectionId, h.OrganizationExternalId))).Select(h => h.Id).ToList();
             var snapshots = await db.CountSnapshots.AsNoTracking().Where(s => newestIds.Contains(s.Id)).ToListAsync(cancellationToken);
             var usage = await db.UsageMappings.AsNoTracking().Where(m => connectionIds.Contains(m.ConnectionId)).ToListAsync(cancellationToken);
             var items = await db.CatalogItems.AsNoTracking().ToDictionaryAsync(i => i.Id, cancellationToken);
 
             var now = time.GetUtcNow().UtcDateTime;
             var groups = snapshots
-                .Select(s =>
-                {
-                    var c = connections[s.ConnectionId];
-                    var org = orgs.First(o => o.ConnectionId == s.ConnectionId && o.ExternalId == s.OrganizationExternalId);
-                    var byClass = s.Assets.GroupBy(a => a.Class)
-                        .Select(g => new ClassCount(g.Key, g.Count(a => a.Counted), g.Count(a => !a.Counted)))
-                        .OrderBy(x => AssetClassOrder(x.Class)).ToList();
-                    return new CountGroup(s.Id, c.Id, c.Name, c.Kind, s.OrganizationExternalId, org.Name, s.Metric, s.Count, s.TakenUtc,
-                        now - s.TakenUtc > StaleAfter, c.LastStatus, c.LastStatus == SyncStatus.Failed ? c.LastError : null, byClass,
-                        s.Assets.OrderBy(a => a.Name, StringComparer.OrdinalIgnoreCase).ToList(),
-                        s.Licences.OrderBy(l => l.ProductName, StringComparer.OrdinalIgnoreCase).ToList());
-                })
+                .Select(s => CountGroup.From(s, connections[s.ConnectionId], orgNames[(s.ConnectionId, s.OrganizationExternalId)], now))
                 .OrderBy(g => g.Kind).ThenBy(g => g.OrganizationName, StringComparer.OrdinalIgnoreCase)
                 .ToList();
 
@@ -108,12 +110,6 @@ public static class GetClientCounts
     }
 
     private static string Qty(decimal quantity) => quantity.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
-
-    private static int AssetClassOrder(string assetClass)
-    {
-        var index = AssetClasses.All.ToList().IndexOf(assetClass);
-        return index < 0 ? int.MaxValue : index;
-    }
 
     private static Guid? MappedItem(IReadOnlyCollection<UsageMapping> usage, Guid connectionId, string metric, string key) =>
         usage.FirstOrDefault(m => m.ConnectionId == connectionId && m.Metric == metric && m.Key == key)?.CatalogItemId;

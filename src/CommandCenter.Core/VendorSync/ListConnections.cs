@@ -1,6 +1,7 @@
 using CommandCenter.Common;
 using CommandCenter.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CommandCenter.VendorSync;
 
@@ -117,7 +118,7 @@ public static class ConnectionActions
                 ?? throw new NotFoundException("Vendor connection", connectionId);
             try
             {
-                var adapter = Microsoft.Extensions.DependencyInjection.ServiceProviderKeyedServiceExtensions.GetRequiredKeyedService<IVendorAdapter>(services, c.Kind);
+                var adapter = services.GetRequiredKeyedService<IVendorAdapter>(c.Kind);
                 return await adapter.TestAsync(sync.Runtime(c), cancellationToken);
             }
             catch (VendorSyncException e)

@@ -17,12 +17,9 @@ public static class ListSnapshots
             await using var db = await tenantDb.OpenAsync(cancellationToken);
             var connection = await db.VendorConnections.AsNoTracking().SingleOrDefaultAsync(c => c.Id == request.ConnectionId, cancellationToken)
                 ?? throw new NotFoundException("Vendor connection", request.ConnectionId);
-            var heads = await db.CountSnapshots.AsNoTracking()
-                .Where(s => s.ConnectionId == request.ConnectionId)
-                .Where(s => request.OrganizationExternalId == null || s.OrganizationExternalId == request.OrganizationExternalId)
-                .Select(s => new { s.Id, s.OrganizationExternalId, s.Metric, s.TakenUtc })
-                .ToListAsync(cancellationToken);
-            var newest = heads.GroupBy(h => (h.OrganizationExternalId, h.Metric)).Select(g => g.MaxBy(h => h.TakenUtc)!)
+            var scope = db.CountSnapshots.Where(s => s.ConnectionId == request.ConnectionId)
+                .Where(s => request.OrganizationExternalId == null || s.OrganizationExternalId == request.OrganizationExternalId);
+            var newest = (await SnapshotQueries.NewestAsync(scope, cancellationToken))
                 .OrderBy(h => h.OrganizationExternalId, StringComparer.Ordinal).ThenBy(h => h.Metric, StringComparer.Ordinal)
                 .ToList();
             var ids = newest.Skip((page - 1) * pageSize).Take(pageSize).Select(h => h.Id).ToList();
@@ -32,12 +29,9 @@ public static class ListSnapshots
                 .Where(o => o.ConnectionId == request.ConnectionId && externalIds.Contains(o.ExternalId))
                 .ToDictionaryAsync(o => o.ExternalId, o => o.Name, cancellationToken);
             var now = time.GetUtcNow().UtcDateTime;
-            var items = snapshots.OrderBy(s => ids.IndexOf(s.Id)).Select(s => new CountGroup(
-                s.Id, connection.Id, connection.Name, connection.Kind, s.OrganizationExternalId, names.GetValueOrDefault(s.OrganizationExternalId, s.OrganizationExternalId),
-                s.Metric, s.Count, s.TakenUtc, now - s.TakenUtc > GetClientCounts.StaleAfter, connection.LastStatus,
-                connection.LastStatus == SyncStatus.Failed ? connection.LastError : null,
-                s.Assets.GroupBy(a => a.Class).Select(g => new ClassCount(g.Key, g.Count(a => a.Counted), g.Count(a => !a.Counted))).ToList(),
-                s.Assets, s.Licences)).ToList();
+            var items = snapshots.OrderBy(s => ids.IndexOf(s.Id))
+                .Select(s => CountGroup.From(s, connection, names.GetValueOrDefault(s.OrganizationExternalId, s.OrganizationExternalId), now))
+                .ToList();
             return new Paged<CountGroup>(items, newest.Count);
         }
     }

@@ -206,12 +206,9 @@ public static class Mappings
         {
             var connectionIds = orgs.Select(o => o.ConnectionId).Distinct().ToList();
             var externalIds = orgs.Select(o => o.ExternalId).Distinct().ToList();
-            var heads = await db.CountSnapshots.AsNoTracking()
-                .Where(s => connectionIds.Contains(s.ConnectionId) && externalIds.Contains(s.OrganizationExternalId))
-                .Select(s => new { s.ConnectionId, s.OrganizationExternalId, s.TakenUtc, s.Count })
-                .ToListAsync(cancellationToken);
-            return heads.GroupBy(h => (h.ConnectionId, h.OrganizationExternalId))
-                .ToDictionary(g => g.Key, g => g.MaxBy(h => h.TakenUtc)!.Count);
+            var newest = await SnapshotQueries.NewestAsync(db.CountSnapshots.Where(s => connectionIds.Contains(s.ConnectionId) && externalIds.Contains(s.OrganizationExternalId)), cancellationToken);
+            // One metric per vendor, so an organisation's count is its newest snapshot's.
+            return newest.GroupBy(h => (h.ConnectionId, h.OrganizationExternalId)).ToDictionary(g => g.Key, g => g.Sum(h => h.Count));
         }
     }
 }

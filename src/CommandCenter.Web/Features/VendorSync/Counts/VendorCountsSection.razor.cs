@@ -31,6 +31,9 @@ public sealed partial class VendorCountsSection : IDisposable
 
     [Parameter, EditorRequired] public Guid ClientId { get; set; }
 
+    /// <summary>Raised with each load, so the page can show purchased vs assigned on its lines without reading the counts again.</summary>
+    [Parameter] public EventCallback<ClientCounts> Loaded { get; set; }
+
     protected override async Task OnInitializedAsync()
     {
         // A sync that lands updates the counts on screen, live (only this tenant's syncs, read through this tenant's context).
@@ -66,6 +69,7 @@ public sealed partial class VendorCountsSection : IDisposable
         try
         {
             _counts = await Handler.GetAsync(ClientId, token);
+            await Loaded.InvokeAsync(_counts);
             _error = null;
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
