@@ -1,3 +1,4 @@
+using CommandCenter.Billing;
 using CommandCenter.Clients;
 using CommandCenter.Demo;
 using CommandCenter.Imports;
@@ -20,6 +21,7 @@ builder.AddClients();
 builder.AddImports();
 builder.AddVendorSync();
 builder.AddPsa();
+builder.AddBilling();
 builder.AddDemo();
 builder.AddWebIdentity();
 builder.AddWebUi();

@@ -12,10 +12,12 @@ public sealed class Agreement : ITenantOwned
     public Guid ClientId { get; set; }
     public string Name { get; set; } = "Managed services";
     public List<RecurringLine> Lines { get; set; } = [];
-    /// <summary>Billable time per ticket is rounded up to this many minutes (billing-rules.md, Time).</summary>
-    public int TimeIncrementMinutes { get; set; } = 15;
-    /// <summary>Billable time per ticket is at least this many minutes (0 = no minimum).</summary>
-    public int TicketMinimumMinutes { get; set; }
+    /// <summary>Billable time per ticket is rounded up to this many minutes (billing-rules.md, Time); null follows Billing settings.</summary>
+    public int? TimeIncrementMinutes { get; set; }
+    /// <summary>Billable time per ticket is at least this many minutes (0 = no minimum); null follows Billing settings.</summary>
+    public int? TicketMinimumMinutes { get; set; }
+    /// <summary>Days from the invoice date to its due date; null follows Billing settings.</summary>
+    public int? PaymentTermsDays { get; set; }
 }
 
 internal sealed class AgreementConfiguration : IEntityTypeConfiguration<Agreement>

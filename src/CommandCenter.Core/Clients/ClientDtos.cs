@@ -29,7 +29,8 @@ public sealed record LineDetail(
     decimal Minimum,
     DateOnly EffectiveFrom,
     DateOnly? EffectiveTo,
-    bool IsCurrent)
+    bool IsCurrent,
+    LineSource? Source = null)
 {
     public decimal UnitPrice => UnitPriceOverride ?? CatalogPrice;
     public decimal BilledQuantity => RecurringLine.BilledQuantity(Quantity, IncludedUnits, Minimum);
@@ -38,3 +39,9 @@ public sealed record LineDetail(
 }
 
 public sealed record CatalogItemDto(Guid Id, string Name, decimal UnitPrice, decimal UnitCost, string? AccountingItemRef, bool Taxable, int LineCount);
+
+/// <summary>A line's vendor quantity source (connection + metric + filter), as pages and the API show it.</summary>
+public sealed record LineSource(Guid ConnectionId, string? ConnectionName, string Metric, string? Classes, string? Product, string Basis)
+{
+    public string Describe() => new Billing.VendorBinding(ConnectionId, Metric, Billing.VendorBinding.SplitClasses(Classes), Product, Basis).Describe(ConnectionName ?? "Deleted connection");
+}

@@ -27,7 +27,10 @@ public static class GetClient
                 .Where(l => db.Agreements.Any(a => a.Id == l.AgreementId && a.ClientId == clientId))
                 .Select(l => new LineDetail(
                     l.Id, l.CatalogItemId, l.Item!.Name, l.Description, l.Item.UnitPrice, l.UnitPriceOverride, l.SourceKind,
-                    l.Quantity, l.IncludedUnits, l.Minimum, l.EffectiveFrom, l.EffectiveTo, false))
+                    l.Quantity, l.IncludedUnits, l.Minimum, l.EffectiveFrom, l.EffectiveTo, false,
+                    l.SourceKind == QuantitySourceKind.Vendor && l.SourceConnectionId != null
+                        ? new LineSource(l.SourceConnectionId.Value, db.VendorConnections.Where(c => c.Id == l.SourceConnectionId).Select(c => c.Name).FirstOrDefault(), l.SourceMetric!, l.SourceClasses, l.SourceProduct, l.SourceBasis ?? Billing.VendorBinding.Purchased)
+                        : null))
                 .ToListAsync(cancellationToken);
             return lines
                 .Select(l => l with { IsCurrent = l.EffectiveFrom <= today && (l.EffectiveTo is null || l.EffectiveTo > today) })

@@ -19,7 +19,14 @@ public static class SaveLine
         DateOnly? EffectiveFrom = null,
         DateOnly? EffectiveTo = null,
         string? Description = null,
-        string? Reason = null);
+        string? Reason = null,
+        VendorSource? Source = null);
+
+    /// <summary>Binds the line's quantity to a vendor count (null keeps it manual).</summary>
+    /// <param name="Classes">Comma-separated asset classes for devices/agents (empty = the metric's default).</param>
+    /// <param name="Product">Licences: the product id, SKU or name counted.</param>
+    /// <param name="Basis">Licences: purchased (default) or assigned.</param>
+    public sealed record VendorSource(Guid ConnectionId, string Metric, string? Classes = null, string? Product = null, string? Basis = null);
 
     public static void Validate(Request request) => Rules(request).ThrowIfInvalid();
 
@@ -36,6 +43,37 @@ public static class SaveLine
         if (request.ItemId == Guid.Empty)
         {
             v.Add("itemId", "Choose a catalog item.");
+        }
+
+        if (request.Source is { } source)
+        {
+            var metric = source.Metric?.Trim().ToLowerInvariant();
+            if (source.ConnectionId == Guid.Empty)
+            {
+                v.Add("quantitySource.connectionId", "Choose the vendor connection the count comes from.");
+            }
+
+            if (metric is null || !Billing.SourceMetrics.All.Contains(metric))
+            {
+                v.Add("quantitySource.metric", $"Metric must be one of {string.Join(", ", Billing.SourceMetrics.All)}.");
+            }
+
+            foreach (var c in Billing.VendorBinding.SplitClasses(source.Classes).Where(c => !VendorSync.AssetClasses.All.Contains(c, StringComparer.OrdinalIgnoreCase)))
+            {
+                v.Add("quantitySource.filter.classes", $"'{c}' is not an asset class ({string.Join(", ", VendorSync.AssetClasses.All)}).");
+            }
+
+            if (metric == Billing.SourceMetrics.Licences && string.IsNullOrWhiteSpace(source.Product))
+            {
+                v.Add("quantitySource.product", "A licence line needs the product it counts (product id, SKU or name).");
+            }
+
+            if (source.Basis is { } basis && basis.Trim().ToLowerInvariant() is not (Billing.VendorBinding.Purchased or Billing.VendorBinding.Assigned))
+            {
+                v.Add("quantitySource.filter.basis", "Basis must be purchased or assigned.");
+            }
+
+            v.MaxLength("quantitySource.product", source.Product, 200, "Product");
         }
 
         if (request.EffectiveFrom is { } from && request.EffectiveTo is { } to && to <= from)
@@ -55,6 +93,7 @@ public static class SaveLine
             var agreement = await db.Agreements.SingleOrDefaultAsync(a => a.ClientId == clientId, cancellationToken)
                 ?? throw new NotFoundException("Client", clientId);
             await EnsureItemAsync(db, request.ItemId, cancellationToken);
+            await EnsureSourceAsync(db, request.Source, cancellationToken);
 
             var now = time.GetUtcNow().UtcDateTime;
             var line = new RecurringLine
@@ -75,6 +114,7 @@ public static class SaveLine
             await using var db = await tenantDb.OpenAsync(cancellationToken);
             var line = await FindAsync(db, clientId, lineId, cancellationToken);
             await EnsureItemAsync(db, request.ItemId, cancellationToken);
+            await EnsureSourceAsync(db, request.Source, cancellationToken);
             var before = Snapshot(line, clientId);
             Apply(line, request, line.EffectiveFrom);
             var after = Snapshot(line, clientId);
@@ -109,6 +149,23 @@ public static class SaveLine
         }
     }
 
+    private static async Task EnsureSourceAsync(AppDbContext db, VendorSource? source, CancellationToken cancellationToken)
+    {
+        if (source is null)
+        {
+            return;
+        }
+
+        var kind = await db.VendorConnections.Where(c => c.Id == source.ConnectionId).Select(c => (VendorSync.VendorKind?)c.Kind).SingleOrDefaultAsync(cancellationToken)
+            ?? throw ValidationFailedException.For("quantitySource.connectionId", "That vendor connection does not exist.");
+        var metric = source.Metric.Trim().ToLowerInvariant();
+        if (!Billing.SourceMetrics.For(kind).Contains(metric))
+        {
+            throw ValidationFailedException.For("quantitySource.metric",
+                $"A {VendorSync.VendorKinds.DisplayName(kind)} connection counts {string.Join(", ", Billing.SourceMetrics.For(kind))}, not {metric}.");
+        }
+    }
+
     public static DateOnly FirstOfMonth(DateTime utc) => new(utc.Year, utc.Month, 1);
 
     internal static void Apply(RecurringLine line, Request request, DateOnly defaultFrom)
@@ -116,7 +173,14 @@ public static class SaveLine
         line.CatalogItemId = request.ItemId;
         line.Description = SaveClient.Clean(request.Description);
         line.UnitPriceOverride = request.UnitPriceOverride;
-        line.SourceKind = QuantitySourceKind.Manual;
+        line.SourceKind = request.Source is null ? QuantitySourceKind.Manual : QuantitySourceKind.Vendor;
+        line.SourceConnectionId = request.Source?.ConnectionId;
+        line.SourceMetric = request.Source?.Metric.Trim().ToLowerInvariant();
+        line.SourceClasses = request.Source is { Classes: { } classes } && Billing.VendorBinding.SplitClasses(classes) is { Count: > 0 } list
+            ? string.Join(",", list.Select(c => VendorSync.AssetClasses.All.First(a => string.Equals(a, c, StringComparison.OrdinalIgnoreCase))))
+            : null;
+        line.SourceProduct = SaveClient.Clean(request.Source?.Product);
+        line.SourceBasis = request.Source is null ? null : request.Source.Basis?.Trim().ToLowerInvariant() ?? Billing.VendorBinding.Purchased;
         line.Quantity = request.Quantity;
         line.IncludedUnits = request.IncludedUnits;
         line.Minimum = request.Minimum;
@@ -125,7 +189,9 @@ public static class SaveLine
     }
 
     private static LineSnapshot Snapshot(RecurringLine l, Guid clientId) =>
-        new(clientId, l.CatalogItemId, l.Description, l.UnitPriceOverride, l.SourceKind, l.Quantity, l.IncludedUnits, l.Minimum, l.EffectiveFrom, l.EffectiveTo);
+        new(clientId, l.CatalogItemId, l.Description, l.UnitPriceOverride, l.SourceKind, l.Quantity, l.IncludedUnits, l.Minimum, l.EffectiveFrom, l.EffectiveTo,
+            l.SourceConnectionId, l.SourceMetric, l.SourceClasses, l.SourceProduct, l.SourceBasis);
 
-    private sealed record LineSnapshot(Guid ClientId, Guid ItemId, string? Description, decimal? UnitPriceOverride, QuantitySourceKind Source, decimal Quantity, decimal IncludedUnits, decimal Minimum, DateOnly EffectiveFrom, DateOnly? EffectiveTo);
+    private sealed record LineSnapshot(Guid ClientId, Guid ItemId, string? Description, decimal? UnitPriceOverride, QuantitySourceKind Source, decimal Quantity, decimal IncludedUnits, decimal Minimum, DateOnly EffectiveFrom, DateOnly? EffectiveTo,
+        Guid? SourceConnectionId, string? SourceMetric, string? SourceClasses, string? SourceProduct, string? SourceBasis);
 }

@@ -17,6 +17,8 @@ public static class DemoModule
         {
             builder.Services.AddScoped<VendorSync.IBeforeSyncSchedule, DemoSimulatorLinks>();
             builder.Services.AddScoped<VendorSync.ISyncCompletedHook, DemoAutoMapper>();
+            builder.Services.AddSingleton<DemoBillingHistory>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoBillingHistory>());
         }
         return builder;
     }

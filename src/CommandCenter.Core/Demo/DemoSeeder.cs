@@ -147,6 +147,7 @@ public sealed class DemoSeeder(IDbContextFactory<AppDbContext> factory, UserMana
         await db.SaveChangesAsync(cancellationToken);
         if (plan.VendorConnections)
         {
+            await DemoBilling.BindLinesAsync(db, now, cancellationToken);
             var psa = await DemoTickets.AddAsync(db, specs, now, plan.GeneratorSeed, cancellationToken);
             logger.LogInformation("Demo tenant {Tenant}: {Tickets} tickets, {Entries} time entries, {Blocks} prepaid blocks", plan.Name, psa.Tickets, psa.Entries, psa.Blocks);
         }

@@ -38,6 +38,11 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<Psa.Ticket> Tickets => Set<Psa.Ticket>();
     public DbSet<Psa.TimeEntry> TimeEntries => Set<Psa.TimeEntry>();
     public DbSet<Psa.HourBlock> HourBlocks => Set<Psa.HourBlock>();
+    public DbSet<Billing.BillingSettings> BillingSettings => Set<Billing.BillingSettings>();
+    public DbSet<Billing.OneOffCharge> OneOffCharges => Set<Billing.OneOffCharge>();
+    public DbSet<Billing.BillingRun> BillingRuns => Set<Billing.BillingRun>();
+    public DbSet<Billing.Invoice> Invoices => Set<Billing.Invoice>();
+    public DbSet<Billing.LineAdjustment> LineAdjustments => Set<Billing.LineAdjustment>();
 
     /// <summary>Data Protection keys (not tenant data): shared by every instance so protected credentials stay readable.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

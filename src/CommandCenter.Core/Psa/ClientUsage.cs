@@ -51,8 +51,9 @@ public static class ClientUsage
                 ?? throw new NotFoundException("Client", clientId);
             var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == client.TenantId, cancellationToken);
             var rate = client.HourlyRate ?? tenant.DefaultHourlyRate;
-            var increment = client.Agreement?.TimeIncrementMinutes ?? TimeRules.DefaultIncrementMinutes;
-            var minimum = client.Agreement?.TicketMinimumMinutes ?? 0;
+            var settings = await db.BillingSettings.AsNoTracking().SingleOrDefaultAsync(cancellationToken) ?? new Billing.BillingSettings();
+            var increment = client.Agreement?.TimeIncrementMinutes ?? settings.TimeIncrementMinutes;
+            var minimum = client.Agreement?.TicketMinimumMinutes ?? settings.TicketMinimumMinutes;
 
             var rows = await db.TimeEntries.AsNoTracking()
                 .Where(e => e.WorkDate >= start && e.WorkDate < end)

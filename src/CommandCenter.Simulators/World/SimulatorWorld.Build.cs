@@ -70,6 +70,7 @@ public sealed partial class SimulatorWorld
         var fewerDevices = Pick(13, 1);        // one machine retired
         var extraServer = Pick(20, 1);
         var missingAgents = Pick(2, 3);        // Huntress not yet on every machine
+        var agentsGone = Pick(11, 1);          // every Huntress agent uninstalled: a count that fell to zero
         var unassignedSeats = Pick(1, 5);      // purchased > assigned
         var splitTerms = Pick(4, 2);           // monthly + annual subscriptions of one product
         var cancelled = Pick(5, 2);
@@ -161,7 +162,7 @@ public sealed partial class SimulatorWorld
                 ReportRecipients = spec is null ? [] : ["it@" + Domain(name).Replace(".local", ".com", StringComparison.Ordinal)],
             });
             var computers = devices.Where(d => d.ApprovalStatus == NinjaValues.Approved && (NinjaValues.WorkstationClasses.Contains(d.NodeClass) || NinjaValues.ServerClasses.Contains(d.NodeClass))).ToList();
-            var skip = missingAgents.Contains(index) ? 1 + (index % 2) : 0;
+            var skip = agentsGone.Contains(index) ? computers.Count : missingAgents.Contains(index) ? 1 + (index % 2) : 0;
             foreach (var device in computers.Skip(skip))
             {
                 world.AddAgentFor(rng, device, naming, asOf);

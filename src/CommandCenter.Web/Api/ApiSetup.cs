@@ -50,6 +50,7 @@ internal static class ApiSetup
         api.MapVendorSyncApi();
         api.MapPsaEmbedApi();
         api.MapPsaApi();
+        api.MapBillingApi();
         return app;
     }
 

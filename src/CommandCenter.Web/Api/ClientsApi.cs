@@ -1,3 +1,4 @@
+using CommandCenter.Billing;
 using System.Text.Json.Serialization;
 using CommandCenter.Clients;
 using CommandCenter.Common;
@@ -19,7 +20,13 @@ internal sealed record ClientRequest(string? Name, ClientStatus? Status, string?
     public SaveClient.Request ToRequest() => new(Name ?? "", Status ?? ClientStatus.Active, AccountingCustomerRef, HourlyRate, Notes);
 }
 
-internal sealed record QuantitySourceDto(string? Kind, decimal? Quantity);
+/// <summary>
+/// <c>{ "kind": "manual", "quantity": 3 }</c> or <c>{ "kind": "vendor", "connectionId": …, "metric": "workstations", "product": …,
+/// "filter": { "classes": ["Workstation"], "basis": "purchased" } }</c> (design.md, contract appendix).
+/// </summary>
+internal sealed record QuantitySourceDto(string? Kind, decimal? Quantity, Guid? ConnectionId = null, string? ConnectionName = null, string? Metric = null, string? Product = null, QuantityFilterDto? Filter = null);
+
+internal sealed record QuantityFilterDto(IReadOnlyList<string>? Classes, string? Basis);
 
 internal sealed record LineResponse(
     Guid Id,
@@ -38,7 +45,9 @@ internal sealed record LineResponse(
 {
     public static LineResponse From(LineDetail l) => new(
         l.Id, l.ItemId, l.ItemName, l.Description, l.UnitPrice, l.UnitPriceOverride,
-        new QuantitySourceDto("manual", l.Quantity), l.IncludedUnits, l.Minimum, l.EffectiveFrom, l.EffectiveTo, l.BilledQuantity, l.MonthlyAmount);
+        l.Source is { } s
+            ? new QuantitySourceDto("vendor", null, s.ConnectionId, s.ConnectionName, s.Metric, s.Product, new QuantityFilterDto(VendorBinding.SplitClasses(s.Classes), s.Basis))
+            : new QuantitySourceDto("manual", l.Quantity), l.IncludedUnits, l.Minimum, l.EffectiveFrom, l.EffectiveTo, l.BilledQuantity, l.MonthlyAmount);
 }
 
 /// <param name="UnitPrice">Overrides the catalog price; omit to follow the catalog.</param>
@@ -56,11 +65,16 @@ internal sealed record LineRequest(
     public SaveLine.Request ToRequest()
     {
         var kind = QuantitySource?.Kind?.Trim().ToLowerInvariant();
-        if (kind is not ("manual" or null))
+        if (kind is not ("manual" or "vendor" or null))
         {
-            throw ValidationFailedException.For("quantitySource.kind", kind == "vendor"
-                ? "Vendor-synced quantities are not available yet: use { \"kind\": \"manual\", \"quantity\": n }."
-                : "quantitySource.kind must be \"manual\" or \"vendor\".");
+            throw ValidationFailedException.For("quantitySource.kind", "quantitySource.kind must be \"manual\" or \"vendor\".");
+        }
+
+        if (kind == "vendor")
+        {
+            var source = new SaveLine.VendorSource(QuantitySource!.ConnectionId ?? Guid.Empty, QuantitySource.Metric ?? "",
+                QuantitySource.Filter?.Classes is { Count: > 0 } classes ? string.Join(",", classes) : null, QuantitySource.Product, QuantitySource.Filter?.Basis);
+            return new SaveLine.Request(ItemId ?? Guid.Empty, QuantitySource.Quantity ?? 0, UnitPrice, IncludedUnits ?? 0, Minimum ?? 0, EffectiveFrom, EffectiveTo, Description, Reason, source);
         }
 
         if (QuantitySource?.Quantity is null)

@@ -29,7 +29,8 @@ public sealed class DemoSeederTests
         otherClients.Total.ShouldBe(3);
         demoClients.Items.Select(c => c.Name).ShouldBe(DataGenerator.Generate(40, DemoSeeder.DemoGeneratorSeed).Select(c => c.Name), ignoreOrder: true);
         demoClients.Items.Sum(c => c.LineCount).ShouldBeGreaterThan(150);
-        demoClients.Items.Sum(c => c.LineCount).ShouldBe(result.Lines - otherClients.Items.Sum(c => c.LineCount));
+        // The generated lines, plus the one line the demo adds in the middle of this month (a prorated new line for the billing diff).
+        demoClients.Items.Sum(c => c.LineCount).ShouldBe(result.Lines - otherClients.Items.Sum(c => c.LineCount) + 1);
         await using var ctx = db.Open(demo);
         (await ctx.CatalogItems.CountAsync(Ct)).ShouldBe(DataGenerator.Catalog.Count);
     }

@@ -1,0 +1,179 @@
+using CommandCenter.Clients;
+using CommandCenter.Persistence;
+using CommandCenter.Psa;
+using CommandCenter.VendorSync;
+using Microsoft.EntityFrameworkCore;
+
+namespace CommandCenter.Billing;
+
+/// <summary>Everything one build of a run reads, loaded in a handful of set queries (never one query per client).</summary>
+public sealed record LoadedInputs(IReadOnlyList<ClientInput> Clients, EngineSettings Settings, ItemRef? TimeItem, ItemRef? BlockItem);
+
+/// <summary>
+/// Loads the engine's inputs for a period from the database: the edge where I/O happens, so the engine stays pure.
+/// Billing reads stored snapshots only (design invariant 2); it never calls a vendor.
+/// </summary>
+public static class BillingInputs
+{
+    public static async Task<LoadedInputs> LoadAsync(AppDbContext db, BillingPeriod period, Guid? runId, IReadOnlyCollection<Guid>? onlyClients, CancellationToken cancellationToken)
+    {
+        var settings = await BillingSettingsStore.GetOrCreateAsync(db, cancellationToken);
+        var tenant = await db.Tenants.AsNoTracking().Where(t => t.Id == db.CurrentTenantId).Select(t => new { t.DefaultHourlyRate }).SingleAsync(cancellationToken);
+        var items = await db.CatalogItems.AsNoTracking().ToDictionaryAsync(i => i.Id, i => new ItemRef(i.Id, i.Name, i.UnitPrice, i.UnitCost, i.Taxable), cancellationToken);
+
+        var clientQuery = db.Clients.AsNoTracking().Where(c => c.Status == ClientStatus.Active);
+        if (onlyClients is not null)
+        {
+            var ids = onlyClients.ToList();
+            clientQuery = clientQuery.Where(c => ids.Contains(c.Id));
+        }
+
+        var clients = await clientQuery
+            .Select(c => new { c.Id, c.Name, c.HourlyRate, Agreement = c.Agreement == null ? null : new { c.Agreement.TimeIncrementMinutes, c.Agreement.TicketMinimumMinutes, c.Agreement.PaymentTermsDays } })
+            .ToListAsync(cancellationToken);
+        var clientIds = clients.Select(c => c.Id).ToList();
+        var scoped = onlyClients is not null;
+
+        // Recurring lines active in the period: [from, to) overlaps [start, end).
+        var start = period.Start;
+        var end = period.End;
+        var lineRows = await db.RecurringLines.AsNoTracking()
+            .Where(l => l.EffectiveFrom < end && (l.EffectiveTo == null || l.EffectiveTo > start))
+            .Join(db.Agreements, l => l.AgreementId, a => a.Id, (l, a) => new { Line = l, a.ClientId })
+            .Where(x => !scoped || clientIds.Contains(x.ClientId))
+            .ToListAsync(cancellationToken);
+
+        // Vendor evidence: the newest snapshot of each mapped organisation on each bound connection.
+        var boundConnections = lineRows.Where(x => x.Line.Binding is not null).Select(x => x.Line.SourceConnectionId!.Value).Distinct().ToList();
+        var connections = await db.VendorConnections.AsNoTracking().Where(c => boundConnections.Contains(c.Id))
+            .Select(c => new { c.Id, c.Name, c.Enabled, c.LastStatus, c.LastError }).ToDictionaryAsync(c => c.Id, cancellationToken);
+        var organizations = await db.VendorOrganizations.AsNoTracking()
+            .Where(o => boundConnections.Contains(o.ConnectionId) && o.ClientId != null && o.Active && !o.Ignored)
+            .Select(o => new { o.ConnectionId, o.ExternalId, o.Name, ClientId = o.ClientId!.Value })
+            .ToListAsync(cancellationToken);
+        if (scoped)
+        {
+            organizations = [.. organizations.Where(o => clientIds.Contains(o.ClientId))];
+        }
+
+        var orgsByClient = organizations.ToLookup(o => (o.ClientId, o.ConnectionId));
+        var orgKeys = organizations.Select(o => o.ExternalId).Distinct().ToList();
+        var heads = boundConnections.Count == 0 ? [] : await SnapshotQueries.NewestAsync(
+            db.CountSnapshots.Where(s => boundConnections.Contains(s.ConnectionId) && (!scoped || orgKeys.Contains(s.OrganizationExternalId))), cancellationToken);
+        var wanted = organizations.Select(o => (o.ConnectionId, o.ExternalId)).ToHashSet();
+        var snapshotIds = heads.Where(h => wanted.Contains((h.ConnectionId, h.OrganizationExternalId))).Select(h => h.Id).ToList();
+        var snapshots = new Dictionary<(Guid, string, string), CountSnapshot>();
+        foreach (var chunk in snapshotIds.Chunk(2000))
+        {
+            var ids = chunk.ToList();
+            foreach (var s in await db.CountSnapshots.AsNoTracking().Where(s => ids.Contains(s.Id)).ToListAsync(cancellationToken))
+            {
+                snapshots[(s.ConnectionId, s.OrganizationExternalId, s.Metric)] = s;
+            }
+        }
+
+        // Time: tickets with entries in the period; Block Hour entries up to the period's end for clients with blocks.
+        var entryRows = await db.TimeEntries.AsNoTracking()
+            .Where(e => e.WorkDate >= start && e.WorkDate < end)
+            .Join(db.Tickets, e => e.TicketId, t => t.Id, (e, t) => new
+            {
+                t.ClientId, TicketId = t.Id, t.Number, t.Subject, t.Status, TicketClass = t.BillingClass,
+                e.WorkDate, e.Minutes, e.BillingClass, e.Technician,
+            })
+            .Where(x => !scoped || clientIds.Contains(x.ClientId))
+            .ToListAsync(cancellationToken);
+        var blocks = await db.HourBlocks.AsNoTracking().Where(b => !scoped || clientIds.Contains(b.ClientId)).ToListAsync(cancellationToken);
+        var blockClients = blocks.Select(b => b.ClientId).Distinct().ToList();
+        var blockEntries = blockClients.Count == 0 ? [] : await db.TimeEntries.AsNoTracking()
+            .Where(e => e.WorkDate < end)
+            .Join(db.Tickets, e => e.TicketId, t => t.Id, (e, t) => new { t.ClientId, t.Status, Class = e.BillingClass ?? t.BillingClass, e.WorkDate, e.Minutes })
+            .Where(x => x.Status == TicketStatus.Closed && x.Class == BillingClass.BlockHour && blockClients.Contains(x.ClientId))
+            .Select(x => new { x.ClientId, x.WorkDate, x.Minutes })
+            .ToListAsync(cancellationToken);
+
+        var charges = await db.OneOffCharges.AsNoTracking()
+            .Where(c => c.Date >= start && c.Date < end && (!scoped || clientIds.Contains(c.ClientId)))
+            .ToListAsync(cancellationToken);
+        var runInvoiceIds = runId is { } rid ? await db.Invoices.Where(i => i.RunId == rid).Select(i => i.Id).ToListAsync(cancellationToken) : [];
+        charges = [.. charges.Where(c => c.BilledInvoiceId is null || runInvoiceIds.Contains(c.BilledInvoiceId.Value))];
+
+        // The last posted invoice of each client before this period.
+        var postedHeads = await db.Invoices.AsNoTracking()
+            .Where(i => i.Status == InvoiceStatus.Posted && (!scoped || clientIds.Contains(i.ClientId)))
+            .Join(db.BillingRuns.Where(r => r.Period < start), i => i.RunId, r => r.Id, (i, r) => new { i.Id, i.ClientId, r.Period })
+            .ToListAsync(cancellationToken);
+        var previousIds = postedHeads.GroupBy(h => h.ClientId).Select(g => g.MaxBy(h => h.Period)!).ToDictionary(h => h.Id, h => h.Period);
+        var previous = new Dictionary<Guid, PreviousInvoice>();
+        foreach (var chunk in previousIds.Keys.Chunk(2000))
+        {
+            var ids = chunk.ToList();
+            foreach (var p in await db.Invoices.AsNoTracking().Where(i => ids.Contains(i.Id)).Select(i => new { i.Id, i.ClientId, i.Total, i.Lines }).ToListAsync(cancellationToken))
+            {
+                previous[p.ClientId] = new PreviousInvoice(new BillingPeriod(previousIds[p.Id]), p.Total, p.Lines);
+            }
+        }
+
+        var adjustments = runId is { } runKey
+            ? await db.LineAdjustments.AsNoTracking().Where(a => a.RunId == runKey && (!scoped || clientIds.Contains(a.ClientId))).ToListAsync(cancellationToken)
+            : [];
+
+        var linesByClient = lineRows.ToLookup(x => x.ClientId, x => x.Line);
+        var entriesByClient = entryRows.ToLookup(x => x.ClientId);
+        var blocksByClient = blocks.ToLookup(b => b.ClientId);
+        var blockEntriesByClient = blockEntries.ToLookup(x => x.ClientId);
+        var chargesByClient = charges.ToLookup(c => c.ClientId);
+        var adjustmentsByClient = adjustments.ToLookup(a => a.ClientId);
+
+        ItemRef? Item(Guid? id) => id is { } i ? items.GetValueOrDefault(i) : null;
+
+        var inputs = new List<ClientInput>(clients.Count);
+        foreach (var c in clients)
+        {
+            var lines = new List<LineInput>();
+            foreach (var l in linesByClient[c.Id])
+            {
+                if (!items.TryGetValue(l.CatalogItemId, out var item))
+                {
+                    continue;
+                }
+
+                var binding = l.Binding;
+                SourceData? source = null;
+                if (binding is not null && connections.TryGetValue(binding.ConnectionId, out var connection))
+                {
+                    var metric = SourceMetrics.SnapshotMetric(binding.Metric);
+                    var mapped = orgsByClient[(c.Id, binding.ConnectionId)].ToList();
+                    var found = mapped
+                        .Select(o => snapshots.GetValueOrDefault((o.ConnectionId, o.ExternalId, metric)) is { } s ? new SourceSnapshot(o.Name, s.TakenUtc, s.Assets, s.Licences) : null)
+                        .OfType<SourceSnapshot>().ToList();
+                    source = new SourceData(connection.Name, connection.Enabled, connection.LastStatus == SyncStatus.Failed, connection.LastError, mapped.Count, found);
+                }
+
+                lines.Add(new LineInput(l.Id, item, l.Description, l.UnitPriceOverride, l.Quantity, l.IncludedUnits, l.Minimum, l.EffectiveFrom, l.EffectiveTo,
+                    l.SourceKind == QuantitySourceKind.Vendor, source is null ? null : binding, source));
+            }
+
+            var tickets = entriesByClient[c.Id].GroupBy(e => e.TicketId)
+                .Select(g => new TicketInput(g.Key, g.First().Number, g.First().Subject, g.First().Status == TicketStatus.Closed,
+                    [.. g.Select(e => new TimeInput(e.WorkDate, e.Minutes, e.BillingClass ?? e.TicketClass, e.Technician))]))
+                .ToList();
+
+            inputs.Add(new ClientInput(
+                c.Id,
+                c.Name,
+                c.HourlyRate ?? tenant.DefaultHourlyRate,
+                c.Agreement?.TimeIncrementMinutes ?? settings.TimeIncrementMinutes,
+                c.Agreement?.TicketMinimumMinutes ?? settings.TicketMinimumMinutes,
+                c.Agreement?.PaymentTermsDays ?? settings.PaymentTermsDays,
+                lines,
+                tickets,
+                [.. blocksByClient[c.Id].Select(b => new BlockInput(b.Id, b.PurchasedOn, b.ExpiresOn, b.Hours, b.Price, b.OverageRate))],
+                [.. blockEntriesByClient[c.Id].Select(e => new BlockDrawdown.Entry(e.WorkDate, e.Minutes))],
+                [.. chargesByClient[c.Id].Select(ch => new ChargeInput(ch.Id, ch.Date, ch.Description, Item(ch.CatalogItemId), ch.Quantity, ch.UnitPrice))],
+                previous.GetValueOrDefault(c.Id),
+                [.. adjustmentsByClient[c.Id].Select(a => new AdjustmentInput(a.LineKey, a.Quantity, a.UnitPrice, a.Removed, a.Decision, Item(a.AddedItemId), a.AddedDescription, a.Reason))]));
+        }
+
+        return new LoadedInputs(inputs, EngineSettings.From(settings), Item(settings.TimeItemId), Item(settings.BlockItemId));
+    }
+}

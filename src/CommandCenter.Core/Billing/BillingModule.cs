@@ -1,0 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace CommandCenter.Billing;
+
+public static class BillingModule
+{
+    public static IHostApplicationBuilder AddBilling(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<BillingEvents>();
+        builder.Services.AddSingleton<BillingLocks>();
+        builder.Services.AddScoped<BillingRuns.Engine>();
+        builder.Services.AddScoped<BillingRuns.Handler>();
+        builder.Services.AddScoped<BillingSettingsStore.Handler>();
+        builder.Services.AddScoped<Charges.Handler>();
+        builder.Services.AddSingleton<BillingLiveUpdates>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<BillingLiveUpdates>());
+        return builder;
+    }
+}

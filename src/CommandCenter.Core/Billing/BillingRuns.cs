@@ -1,0 +1,503 @@
+using CommandCenter.Audit;
+using CommandCenter.Common;
+using CommandCenter.Persistence;
+using CommandCenter.VendorSync;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace CommandCenter.Billing;
+
+/// <summary>A change to a run that open review pages must show: which clients' invoices moved and why.</summary>
+public sealed record BillingChange(Guid TenantId, DateOnly Period, long Version, IReadOnlyCollection<Guid> ClientIds, string Why);
+
+/// <summary>In-process notifications of run changes (pages subscribe and filter by their own tenant).</summary>
+public sealed class BillingEvents
+{
+    public event Action<BillingChange>? Changed;
+
+    public void Publish(BillingChange change) => Changed?.Invoke(change);
+}
+
+/// <summary>One writer per tenant's runs at a time: refreshes, landed syncs, adjustments and approvals never interleave.</summary>
+public sealed class BillingLocks
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, SemaphoreSlim> _locks = new();
+
+    public async Task<IDisposable> AcquireAsync(Guid tenantId, CancellationToken cancellationToken)
+    {
+        var gate = _locks.GetOrAdd(tenantId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        return new Release(gate);
+    }
+
+    private sealed class Release(SemaphoreSlim gate) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                gate.Release();
+            }
+        }
+    }
+}
+
+public sealed record RunTotals(decimal Total, decimal? PreviousTotal, int Invoices, int Changed, int Flagged, int OpenFlags, int Approved, int CreditMemos)
+{
+    public decimal? Change => PreviousTotal is { } p ? Total - p : null;
+}
+
+/// <summary>A run as the review page and the API read it.</summary>
+public sealed record RunView(Guid RunId, BillingPeriod Period, RunStatus Status, long Version, DateTime RefreshedUtc, RunTotals Totals, IReadOnlyList<Invoice> Invoices);
+
+public sealed record ApproveResult(int Approved, IReadOnlyList<ApproveSkip> Skipped);
+
+public sealed record ApproveSkip(Guid InvoiceId, Guid ClientId, string ClientName, string Reason);
+
+/// <summary>
+/// The billing run of a month: created when first opened, refreshed against the newest snapshots, adjusted by hand
+/// (with a reason, audited, surviving refreshes), approved per invoice or all. Every recompute goes through the one
+/// engine (<see cref="BillingEngine"/>).
+/// </summary>
+public static class BillingRuns
+{
+    /// <param name="LineKey">The adjusted line; null with <paramref name="AddItemId"/> adds a line.</param>
+    /// <param name="Decision">accept | override | exclude, for a flagged line.</param>
+    /// <param name="Clear">Drops the line's adjustment: it bills as computed again.</param>
+    public sealed record AdjustRequest(string? LineKey, string Reason, decimal? Quantity = null, decimal? UnitPrice = null, bool Remove = false, string? Decision = null, Guid? AddItemId = null, string? Description = null, bool Clear = false);
+
+    public sealed class Handler(TenantDb tenantDb, Engine engine)
+    {
+        public async Task<RunView> OpenAsync(BillingPeriod period, CancellationToken cancellationToken = default)
+        {
+            await using var db = await tenantDb.OpenAsync(cancellationToken);
+            return await engine.OpenAsync(db, period, cancellationToken);
+        }
+
+        /// <summary>The run if it exists (never creates one): for reads that must not change anything.</summary>
+        public async Task<RunView?> FindAsync(BillingPeriod period, CancellationToken cancellationToken = default)
+        {
+            await using var db = await tenantDb.OpenAsync(cancellationToken);
+            return await Engine.ViewAsync(db, period, cancellationToken);
+        }
+
+        public async Task<RunView> RefreshAsync(BillingPeriod period, bool syncFirst, CancellationToken cancellationToken = default)
+        {
+            var scope = await tenantDb.ScopeAsync(cancellationToken);
+            if (syncFirst)
+            {
+                await engine.SyncAllAsync(scope.TenantId, cancellationToken);
+            }
+
+            await using var db = await tenantDb.OpenAsync(cancellationToken);
+            return await engine.RefreshAsync(db, period, null, "refresh", cancellationToken);
+        }
+
+        public async Task<Invoice> AdjustAsync(BillingPeriod period, Guid invoiceId, AdjustRequest request, CancellationToken cancellationToken = default)
+        {
+            await using var db = await tenantDb.OpenAsync(cancellationToken);
+            return await engine.AdjustAsync(db, period, invoiceId, request, cancellationToken);
+        }
+
+        public async Task<ApproveResult> ApproveAsync(BillingPeriod period, IReadOnlyCollection<Guid>? invoiceIds, CancellationToken cancellationToken = default)
+        {
+            await using var db = await tenantDb.OpenAsync(cancellationToken);
+            return await engine.ApproveAsync(db, period, invoiceIds, cancellationToken);
+        }
+
+        public async Task UnapproveAsync(BillingPeriod period, Guid invoiceId, string? reason, CancellationToken cancellationToken = default)
+        {
+            await using var db = await tenantDb.OpenAsync(cancellationToken);
+            await engine.UnapproveAsync(db, period, invoiceId, reason, cancellationToken);
+        }
+    }
+
+    /// <summary>The run operations on a given context: shared by the page/API handler and the background live updater.</summary>
+    public sealed class Engine(
+        BillingEvents events,
+        BillingLocks locks,
+        AuditWriter audit,
+        TimeProvider time,
+        SyncConnection.Handler sync,
+        IDbContextFactory<AppDbContext> factory,
+        ILogger<Engine> logger)
+    {
+        public async Task<RunView> OpenAsync(AppDbContext db, BillingPeriod period, CancellationToken cancellationToken)
+        {
+            if (await ViewAsync(db, period, cancellationToken) is { } existing)
+            {
+                return existing;
+            }
+
+            using (await locks.AcquireAsync(db.CurrentTenantId!.Value, cancellationToken))
+            {
+                if (!await db.BillingRuns.AnyAsync(r => r.Period == period.Start, cancellationToken))
+                {
+                    var now = time.GetUtcNow().UtcDateTime;
+                    db.BillingRuns.Add(new BillingRun { Period = period.Start, CreatedUtc = now, RefreshedUtc = now });
+                    await db.SaveChangesAsync(cancellationToken);
+                    await RecomputeLockedAsync(db, period, null, "created", refreshed: true, cancellationToken);
+                }
+            }
+
+            return (await ViewAsync(db, period, cancellationToken))!;
+        }
+
+        public async Task<RunView> RefreshAsync(AppDbContext db, BillingPeriod period, IReadOnlyCollection<Guid>? clients, string why, CancellationToken cancellationToken)
+        {
+            var view = await OpenAsync(db, period, cancellationToken);
+            if (view.Status == RunStatus.Posted)
+            {
+                throw new ConflictException($"{period.Display} is posted and locked; its invoices no longer change.");
+            }
+
+            using (await locks.AcquireAsync(db.CurrentTenantId!.Value, cancellationToken))
+            {
+                await RecomputeLockedAsync(db, period, clients, why, refreshed: clients is null, cancellationToken);
+            }
+
+            return (await ViewAsync(db, period, cancellationToken))!;
+        }
+
+        /// <summary>Syncs every enabled connection of the tenant (in parallel, each under its own lock) before a refresh.</summary>
+        public async Task SyncAllAsync(Guid tenantId, CancellationToken cancellationToken)
+        {
+            List<Guid> ids;
+            await using (var db = factory.CreateDbContext().ForTenant(tenantId, "refresh"))
+            {
+                ids = await db.VendorConnections.AsNoTracking().Where(c => c.Enabled).Select(c => c.Id).ToListAsync(cancellationToken);
+            }
+
+            // A failing vendor never blocks the others; its failure flags its lines at the refresh.
+            await Task.WhenAll(ids.Select(id => sync.RunAsync(tenantId, id, "refresh", cancellationToken)));
+        }
+
+        public async Task<Invoice> AdjustAsync(AppDbContext db, BillingPeriod period, Guid invoiceId, AdjustRequest request, CancellationToken cancellationToken)
+        {
+            Validate(request);
+            using var held = await locks.AcquireAsync(db.CurrentTenantId!.Value, cancellationToken);
+            var run = await db.BillingRuns.SingleOrDefaultAsync(r => r.Period == period.Start, cancellationToken)
+                ?? throw new NotFoundException("Billing run", period.ToString());
+            var invoice = await db.Invoices.SingleOrDefaultAsync(i => i.Id == invoiceId && i.RunId == run.Id, cancellationToken)
+                ?? throw new NotFoundException("Invoice", invoiceId);
+            if (invoice.Status != InvoiceStatus.Draft)
+            {
+                throw new ConflictException(invoice.Status == InvoiceStatus.Approved
+                    ? $"{invoice.ClientName}'s invoice is approved; un-approve it before changing a line."
+                    : $"{invoice.ClientName}'s invoice is posted and locked.");
+            }
+
+            string key;
+            if (request.LineKey is null)
+            {
+                if (!await db.CatalogItems.AnyAsync(i => i.Id == request.AddItemId, cancellationToken))
+                {
+                    throw ValidationFailedException.For("itemId", "That catalog item does not exist.");
+                }
+
+                key = BillingEngine.Keys.Added(Guid.CreateVersion7());
+            }
+            else
+            {
+                key = request.LineKey;
+                var line = invoice.Lines.FirstOrDefault(l => l.Key == key) ?? throw new NotFoundException("Line", key);
+                if (line.Change == ChangeKinds.Removed)
+                {
+                    throw ValidationFailedException.For("lineKey", "That line was billed last month and is not billed now; add a line instead.");
+                }
+
+                if (request.Decision is not null && line.Flags.Count == 0)
+                {
+                    throw ValidationFailedException.For("decision", "Only a flagged line takes a decision; use a quantity or price change instead.");
+                }
+            }
+
+            var existing = await db.LineAdjustments.SingleOrDefaultAsync(a => a.RunId == run.Id && a.ClientId == invoice.ClientId && a.LineKey == key, cancellationToken);
+            var before = existing is null ? null : Describe(existing);
+            var now = time.GetUtcNow().UtcDateTime;
+            if (request.Clear)
+            {
+                if (existing is null)
+                {
+                    return invoice;
+                }
+
+                db.LineAdjustments.Remove(existing);
+                audit.Record(db, "billing.adjustment-cleared", nameof(Invoice), invoice.Id, before, null, request.Reason);
+            }
+            else
+            {
+                var adjustment = existing ?? new LineAdjustment { RunId = run.Id, ClientId = invoice.ClientId, LineKey = key, Reason = request.Reason };
+                if (existing is null)
+                {
+                    db.LineAdjustments.Add(adjustment);
+                }
+
+                adjustment.Quantity = request.Quantity ?? adjustment.Quantity;
+                adjustment.UnitPrice = request.UnitPrice ?? adjustment.UnitPrice;
+                adjustment.Removed = request.Remove || (request.Decision is null && adjustment.Removed && request.Quantity is null && request.UnitPrice is null);
+                adjustment.Decision = request.Decision ?? adjustment.Decision;
+                if (request.Decision == Decisions.Override)
+                {
+                    adjustment.Removed = false;
+                }
+                else if (request.Decision == Decisions.Accept)
+                {
+                    adjustment.Quantity = request.Quantity;
+                    adjustment.Removed = false;
+                }
+
+                adjustment.AddedItemId ??= request.AddItemId;
+                adjustment.AddedDescription = request.Description ?? adjustment.AddedDescription;
+                adjustment.Reason = request.Reason.Trim();
+                adjustment.UpdatedUtc = now;
+                adjustment.UpdatedBy = db.Actor;
+                audit.Record(db, request.LineKey is null ? "billing.line-added" : request.Decision is not null ? "billing.flag-decided" : "billing.line-adjusted",
+                    nameof(Invoice), invoice.Id, before, Describe(adjustment), request.Reason);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            await RecomputeLockedAsync(db, period, [invoice.ClientId], "adjusted", refreshed: false, cancellationToken);
+            return await db.Invoices.AsNoTracking().SingleAsync(i => i.Id == invoiceId, cancellationToken);
+        }
+
+        public async Task<ApproveResult> ApproveAsync(AppDbContext db, BillingPeriod period, IReadOnlyCollection<Guid>? invoiceIds, CancellationToken cancellationToken)
+        {
+            using var held = await locks.AcquireAsync(db.CurrentTenantId!.Value, cancellationToken);
+            var run = await db.BillingRuns.SingleOrDefaultAsync(r => r.Period == period.Start, cancellationToken)
+                ?? throw new NotFoundException("Billing run", period.ToString());
+            var query = db.Invoices.Where(i => i.RunId == run.Id && i.Status == InvoiceStatus.Draft);
+            if (invoiceIds is not null)
+            {
+                var ids = invoiceIds.ToList();
+                var known = await db.Invoices.Where(i => i.RunId == run.Id && ids.Contains(i.Id)).CountAsync(cancellationToken);
+                if (known != ids.Distinct().Count())
+                {
+                    throw ValidationFailedException.For("invoiceIds", "One or more invoices are not part of this month's run.");
+                }
+
+                query = query.Where(i => ids.Contains(i.Id));
+            }
+
+            var invoices = await query.ToListAsync(cancellationToken);
+            var now = time.GetUtcNow().UtcDateTime;
+            var skipped = new List<ApproveSkip>();
+            var approved = new List<Guid>();
+            foreach (var invoice in invoices.OrderBy(i => i.ClientName, StringComparer.OrdinalIgnoreCase))
+            {
+                if (invoice.OpenFlags > 0)
+                {
+                    skipped.Add(new ApproveSkip(invoice.Id, invoice.ClientId, invoice.ClientName,
+                        $"{invoice.OpenFlags} flagged line{(invoice.OpenFlags == 1 ? "" : "s")} to decide (accept, override or exclude)"));
+                    continue;
+                }
+
+                invoice.Status = InvoiceStatus.Approved;
+                invoice.ApprovedUtc = now;
+                invoice.ApprovedBy = db.Actor;
+                approved.Add(invoice.ClientId);
+            }
+
+            if (approved.Count > 0)
+            {
+                audit.Record(db, "billing.approved", nameof(BillingRun), run.Id, null, new { Period = period.ToString(), Invoices = approved.Count }, null);
+                run.Version++;
+                await db.SaveChangesAsync(cancellationToken);
+                events.Publish(new BillingChange(run.TenantId, period.Start, run.Version, approved, "approved"));
+            }
+
+            return new ApproveResult(approved.Count, skipped);
+        }
+
+        public async Task UnapproveAsync(AppDbContext db, BillingPeriod period, Guid invoiceId, string? reason, CancellationToken cancellationToken)
+        {
+            using (await locks.AcquireAsync(db.CurrentTenantId!.Value, cancellationToken))
+            {
+                var run = await db.BillingRuns.SingleOrDefaultAsync(r => r.Period == period.Start, cancellationToken)
+                    ?? throw new NotFoundException("Billing run", period.ToString());
+                var invoice = await db.Invoices.SingleOrDefaultAsync(i => i.Id == invoiceId && i.RunId == run.Id, cancellationToken)
+                    ?? throw new NotFoundException("Invoice", invoiceId);
+                if (invoice.Status != InvoiceStatus.Approved)
+                {
+                    throw new ConflictException($"{invoice.ClientName}'s invoice is not approved.");
+                }
+
+                invoice.Status = InvoiceStatus.Draft;
+                invoice.ApprovedUtc = null;
+                invoice.ApprovedBy = null;
+                audit.Record(db, "billing.unapproved", nameof(Invoice), invoice.Id, new { Status = "Approved" }, new { Status = "Draft" }, reason);
+                await db.SaveChangesAsync(cancellationToken);
+                // Un-approving takes the newest counts, exactly as a refresh would.
+                await RecomputeLockedAsync(db, period, [invoice.ClientId], "unapproved", refreshed: false, cancellationToken);
+            }
+        }
+
+        /// <summary>
+        /// Rebuilds the invoices of the given clients (all when null) from the newest snapshots and writes them in one
+        /// transaction. Drafts take the new result; approved invoices keep theirs and say "newer counts available";
+        /// posted invoices never change.
+        /// </summary>
+        private async Task RecomputeLockedAsync(AppDbContext db, BillingPeriod period, IReadOnlyCollection<Guid>? clients, string why, bool refreshed, CancellationToken cancellationToken)
+        {
+            var started = time.GetTimestamp();
+            var run = await db.BillingRuns.SingleAsync(r => r.Period == period.Start, cancellationToken);
+            if (run.Status == RunStatus.Posted)
+            {
+                return;
+            }
+
+            var inputs = await BillingInputs.LoadAsync(db, period, run.Id, clients, cancellationToken);
+            var now = time.GetUtcNow().UtcDateTime;
+            var drafts = BillingEngine.Build(period, inputs.Clients, inputs.Settings, inputs.TimeItem, inputs.BlockItem, now);
+
+            var existingQuery = db.Invoices.Where(i => i.RunId == run.Id);
+            if (clients is not null)
+            {
+                var ids = clients.ToList();
+                existingQuery = existingQuery.Where(i => ids.Contains(i.ClientId));
+            }
+
+            var existing = await existingQuery.ToDictionaryAsync(i => i.ClientId, cancellationToken);
+            var changed = new List<Guid>();
+            await using IDbContextTransaction tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            foreach (var draft in drafts)
+            {
+                if (!existing.Remove(draft.ClientId, out var invoice))
+                {
+                    invoice = new Invoice { RunId = run.Id, ClientId = draft.ClientId, ClientName = draft.ClientName };
+                    db.Invoices.Add(invoice);
+                    Apply(invoice, draft, now);
+                    changed.Add(draft.ClientId);
+                    continue;
+                }
+
+                var same = invoice.Total == draft.Total && invoice.Lines.Count == draft.Lines.Count
+                    && invoice.Lines.Zip(draft.Lines).All(p => Same(p.First, p.Second)) && invoice.Warnings.SequenceEqual(draft.Warnings);
+                switch (invoice.Status)
+                {
+                    case InvoiceStatus.Draft when !same:
+                        Apply(invoice, draft, now);
+                        changed.Add(draft.ClientId);
+                        break;
+                    case InvoiceStatus.Approved when !same != invoice.NewerCountsAvailable:
+                        invoice.NewerCountsAvailable = !same;
+                        changed.Add(draft.ClientId);
+                        break;
+                }
+            }
+
+            // Clients that no longer bill (deactivated, deleted) lose their draft; approved and posted invoices stay.
+            foreach (var gone in existing.Values.Where(i => i.Status == InvoiceStatus.Draft))
+            {
+                db.Invoices.Remove(gone);
+                changed.Add(gone.ClientId);
+            }
+
+            if (refreshed)
+            {
+                run.RefreshedUtc = now;
+            }
+
+            if (changed.Count > 0 || refreshed)
+            {
+                run.Version++;
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+            logger.LogInformation("Billing run {Period} of tenant {TenantId} {Why}: {Invoices} invoices built, {Changed} changed in {Elapsed} ms",
+                period, run.TenantId, why, drafts.Count, changed.Count, (long)time.GetElapsedTime(started).TotalMilliseconds);
+            if (changed.Count > 0 || refreshed)
+            {
+                events.Publish(new BillingChange(run.TenantId, period.Start, run.Version, changed, why));
+            }
+        }
+
+        public static async Task<RunView?> ViewAsync(AppDbContext db, BillingPeriod period, CancellationToken cancellationToken)
+        {
+            var run = await db.BillingRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Period == period.Start, cancellationToken);
+            if (run is null)
+            {
+                return null;
+            }
+
+            var invoices = await db.Invoices.AsNoTracking().Where(i => i.RunId == run.Id).ToListAsync(cancellationToken);
+            invoices = [.. invoices.OrderBy(i => i.ClientName, StringComparer.OrdinalIgnoreCase).ThenBy(i => i.ClientId)];
+            return new RunView(run.Id, period, run.Status, run.Version, run.RefreshedUtc, Totals(invoices), invoices);
+        }
+
+        public static RunTotals Totals(IReadOnlyCollection<Invoice> invoices)
+        {
+            var withPrevious = invoices.Where(i => i.PreviousTotal is not null).ToList();
+            return new RunTotals(
+                invoices.Sum(i => i.Total),
+                withPrevious.Count == 0 ? null : withPrevious.Sum(i => i.PreviousTotal!.Value),
+                invoices.Count,
+                invoices.Count(i => i.Changed),
+                invoices.Count(i => i.Flagged),
+                invoices.Sum(i => i.OpenFlags),
+                invoices.Count(i => i.Status != InvoiceStatus.Draft),
+                invoices.Count(i => i.IsCreditMemo));
+        }
+
+        private static void Apply(Invoice invoice, DraftInvoice draft, DateTime now)
+        {
+            invoice.ClientName = draft.ClientName;
+            invoice.InvoiceDate = draft.InvoiceDate;
+            invoice.DueDate = draft.DueDate;
+            invoice.Lines = [.. draft.Lines];
+            invoice.Warnings = [.. draft.Warnings];
+            invoice.Total = draft.Total;
+            invoice.PreviousTotal = draft.PreviousTotal;
+            invoice.IsCreditMemo = draft.IsCreditMemo;
+            invoice.OpenFlags = draft.OpenFlags;
+            invoice.Changed = draft.Changed;
+            invoice.Flagged = draft.Flagged;
+            invoice.NewerCountsAvailable = false;
+            invoice.ComputedUtc = now;
+        }
+
+        /// <summary>Lines are equal when what they bill and show is equal (records hold lists, compared here by content).</summary>
+        private static bool Same(InvoiceLine a, InvoiceLine b) =>
+            a.Key == b.Key && a.Quantity == b.Quantity && a.UnitPrice == b.UnitPrice && a.Amount == b.Amount && a.Excluded == b.Excluded
+            && a.Change == b.Change && a.Decision == b.Decision && a.Description == b.Description
+            && a.Reasons.SequenceEqual(b.Reasons) && a.Flags.SequenceEqual(b.Flags)
+            && a.Provenance.Evidence.SequenceEqual(b.Provenance.Evidence) && a.Provenance.NotCounted.SequenceEqual(b.Provenance.NotCounted)
+            && a.Provenance.SnapshotUtc == b.Provenance.SnapshotUtc;
+
+        private static object Describe(LineAdjustment a) => new { a.LineKey, a.Quantity, a.UnitPrice, a.Removed, a.Decision, a.AddedItemId, a.AddedDescription };
+
+        private static void Validate(AdjustRequest r)
+        {
+            var v = new Validator()
+                .Require("reason", r.Reason, LineAdjustment.ReasonMaxLength, "Reason")
+                .Quantity("quantity", r.Quantity, "Quantity")
+                .Money("unitPrice", r.UnitPrice, "Unit price", allowNegative: true)
+                .MaxLength("description", r.Description, OneOffCharge.DescriptionMaxLength, "Description");
+            if (r.Decision is not null && !Decisions.IsKnown(r.Decision))
+            {
+                v.Add("decision", "Decision must be accept, override or exclude.");
+            }
+
+            if (r.Decision == Decisions.Override && r.Quantity is null)
+            {
+                v.Add("quantity", "An override needs the quantity to bill.");
+            }
+
+            if (r.LineKey is null && r.AddItemId is null)
+            {
+                v.Add("lineKey", "Name the line to adjust, or choose an item to add a line.");
+            }
+
+            if (r.LineKey is not null && !r.Clear && !r.Remove && r.Decision is null && r.Quantity is null && r.UnitPrice is null)
+            {
+                v.Add("quantity", "Change the quantity or the price, remove the line, or decide its flag.");
+            }
+
+            v.ThrowIfInvalid();
+        }
+    }
+}
