@@ -25,13 +25,13 @@ public sealed record CountGroup(
     IReadOnlyList<LicenceSubscription> Licences)
 {
     /// <summary>The snapshot as shown: class breakdown in billing-class order, evidence sorted by name, staleness as of <paramref name="now"/>.</summary>
-    public static CountGroup From(CountSnapshot s, VendorConnection c, string organizationName, DateTime now)
+    public static CountGroup From(CountSnapshot s, VendorConnection c, string organizationName, DateTime now, TimeSpan? staleAfter = null)
     {
         var byClass = s.Assets.GroupBy(a => a.Class)
             .Select(g => new ClassCount(g.Key, g.Count(a => a.Counted), g.Count(a => !a.Counted)))
             .OrderBy(x => AssetClassOrder(x.Class)).ToList();
         return new CountGroup(s.Id, c.Id, c.Name, c.Kind, s.OrganizationExternalId, organizationName, s.Metric, s.Count, s.TakenUtc,
-            now - s.TakenUtc > GetClientCounts.StaleAfter, c.LastStatus, c.LastStatus == SyncStatus.Failed ? c.LastError : null, byClass,
+            now - s.TakenUtc > (staleAfter ?? GetClientCounts.StaleAfter), c.LastStatus, c.LastStatus == SyncStatus.Failed ? c.LastError : null, byClass,
             s.Assets.OrderBy(a => a.Name, StringComparer.OrdinalIgnoreCase).ToList(),
             s.Licences.OrderBy(l => l.ProductName, StringComparer.OrdinalIgnoreCase).ToList());
     }
@@ -96,8 +96,9 @@ public static class GetClientCounts
             var items = await db.CatalogItems.AsNoTracking().ToDictionaryAsync(i => i.Id, cancellationToken);
 
             var now = time.GetUtcNow().UtcDateTime;
+            var staleAfter = await StaleAfterAsync(db, cancellationToken);
             var groups = snapshots
-                .Select(s => CountGroup.From(s, connections[s.ConnectionId], orgNames[(s.ConnectionId, s.OrganizationExternalId)], now))
+                .Select(s => CountGroup.From(s, connections[s.ConnectionId], orgNames[(s.ConnectionId, s.OrganizationExternalId)], now, staleAfter))
                 .OrderBy(g => g.Kind).ThenBy(g => g.OrganizationName, StringComparer.OrdinalIgnoreCase)
                 .ToList();
 
@@ -107,6 +108,13 @@ public static class GetClientCounts
             var findings = Findings(groups, usage, items, lines, licences);
             return new ClientCounts(groups, licences, findings);
         }
+    }
+
+    /// <summary>The tenant's stale threshold (Billing settings), the same one that flags billed lines.</summary>
+    internal static async Task<TimeSpan> StaleAfterAsync(AppDbContext db, CancellationToken cancellationToken)
+    {
+        var hours = await db.BillingSettings.AsNoTracking().Select(s => (int?)s.StaleAfterHours).FirstOrDefaultAsync(cancellationToken);
+        return hours is { } h ? TimeSpan.FromHours(h) : StaleAfter;
     }
 
     private static string Qty(decimal quantity) => quantity.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);

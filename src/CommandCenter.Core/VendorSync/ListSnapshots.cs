@@ -29,8 +29,9 @@ public static class ListSnapshots
                 .Where(o => o.ConnectionId == request.ConnectionId && externalIds.Contains(o.ExternalId))
                 .ToDictionaryAsync(o => o.ExternalId, o => o.Name, cancellationToken);
             var now = time.GetUtcNow().UtcDateTime;
+            var staleAfter = await GetClientCounts.StaleAfterAsync(db, cancellationToken);
             var items = snapshots.OrderBy(s => ids.IndexOf(s.Id))
-                .Select(s => CountGroup.From(s, connection, names.GetValueOrDefault(s.OrganizationExternalId, s.OrganizationExternalId), now))
+                .Select(s => CountGroup.From(s, connection, names.GetValueOrDefault(s.OrganizationExternalId, s.OrganizationExternalId), now, staleAfter))
                 .ToList();
             return new Paged<CountGroup>(items, newest.Count);
         }
