@@ -376,7 +376,7 @@ public static class BillingEngine
         var open = new List<(int Number, int Minutes)>();
         foreach (var ticket in client.Tickets.OrderBy(t => t.Number).ThenBy(t => t.TicketId))
         {
-            var inPeriod = ticket.Entries.Where(e => period.Contains(e.WorkDate)).OrderBy(e => e.WorkDate).ToList();
+            var inPeriod = ticket.Entries.Where(e => period.Contains(e.WorkDate)).OrderBy(e => e.WorkDate).ThenBy(e => e.Technician, StringComparer.Ordinal).ThenBy(e => e.Minutes).ToList();
             if (!ticket.Closed)
             {
                 var openMinutes = inPeriod.Sum(e => e.Minutes);
