@@ -164,7 +164,8 @@ public static class BillingEngine
         }
 
         var current = lines.Select(l => l.Key).ToHashSet(StringComparer.Ordinal);
-        foreach (var gone in previous.Values.Where(p => !current.Contains(p.Key) && p is { Excluded: false, Kind: LineKinds.Recurring or LineKinds.BlockOverage or LineKinds.Added } && (p.Amount != 0 || p.Quantity != 0)))
+        foreach (var gone in previous.Values.Where(p => !current.Contains(p.Key) && p is { Excluded: false, Kind: LineKinds.Recurring or LineKinds.BlockOverage or LineKinds.Added } && (p.Amount != 0 || p.Quantity != 0))
+                     .OrderBy(p => p.ItemName ?? p.Description, StringComparer.OrdinalIgnoreCase).ThenBy(p => p.Key, StringComparer.Ordinal))
         {
             lines.Add(new InvoiceLine
             {
