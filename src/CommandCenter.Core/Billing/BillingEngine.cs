@@ -164,7 +164,8 @@ public static class BillingEngine
         }
 
         var current = lines.Select(l => l.Key).ToHashSet(StringComparer.Ordinal);
-        foreach (var gone in previous.Values.Where(p => !current.Contains(p.Key) && p is { Excluded: false, Kind: LineKinds.Recurring or LineKinds.BlockOverage or LineKinds.Added } && (p.Amount != 0 || p.Quantity != 0)))
+        foreach (var gone in previous.Values.Where(p => !current.Contains(p.Key) && p is { Excluded: false, Kind: LineKinds.Recurring or LineKinds.BlockOverage or LineKinds.Added } && (p.Amount != 0 || p.Quantity != 0))
+                     .OrderBy(p => p.ItemName ?? p.Description, StringComparer.OrdinalIgnoreCase).ThenBy(p => p.Key, StringComparer.Ordinal))
         {
             lines.Add(new InvoiceLine
             {
@@ -376,7 +377,7 @@ public static class BillingEngine
         var open = new List<(int Number, int Minutes)>();
         foreach (var ticket in client.Tickets.OrderBy(t => t.Number).ThenBy(t => t.TicketId))
         {
-            var inPeriod = ticket.Entries.Where(e => period.Contains(e.WorkDate)).OrderBy(e => e.WorkDate).ToList();
+            var inPeriod = ticket.Entries.Where(e => period.Contains(e.WorkDate)).OrderBy(e => e.WorkDate).ThenBy(e => e.Technician, StringComparer.Ordinal).ThenBy(e => e.Minutes).ToList();
             if (!ticket.Closed)
             {
                 var openMinutes = inPeriod.Sum(e => e.Minutes);
@@ -452,13 +453,16 @@ public static class BillingEngine
             };
         }
 
-        if (client.Blocks.Count == 0)
+        // A block bought after the month (November billed in early December) neither draws, nor sets the month's
+        // overage rate, nor adds to its balance.
+        var blocks = client.Blocks.Where(b => b.PurchasedOn < period.End).ToList();
+        if (blocks.Count == 0)
         {
             yield break;
         }
 
         var result = BlockDrawdown.Compute(
-            client.Blocks.Select(b => new BlockDrawdown.Block(b.Id, b.PurchasedOn, b.ExpiresOn, b.Hours, b.OverageRate)),
+            blocks.Select(b => new BlockDrawdown.Block(b.Id, b.PurchasedOn, b.ExpiresOn, b.Hours, b.OverageRate)),
             client.BlockEntries, period.Start, period.End, client.IncrementMinutes);
         var used = result.Blocks.Sum(b => b.MinutesUsed);
         if (used == 0 && result.OverageMinutes == 0)
@@ -466,7 +470,7 @@ public static class BillingEngine
             yield break;
         }
 
-        var newest = client.Blocks.OrderBy(b => b.PurchasedOn).ThenBy(b => b.Id).Last();
+        var newest = blocks.OrderBy(b => b.PurchasedOn).ThenBy(b => b.Id).Last();
         var description = result.OverageMinutes > 0
             ? $"Block hours overage: {Qty(decimal.Round(TimeRules.Hours(result.OverageBilledMinutes), 2))} h beyond the prepaid balance"
             : $"Block hours: {Qty(decimal.Round(TimeRules.Hours(used), 2))} h drawn from the prepaid balance";
