@@ -59,7 +59,9 @@ public sealed record SourceSnapshot(string OrganizationName, DateTime TakenUtc, 
 /// <summary>A ticket of the client with time in the period; entries carry their effective billing class.</summary>
 public sealed record TicketInput(Guid TicketId, int Number, string Subject, bool Closed, IReadOnlyList<TimeInput> Entries);
 
-public sealed record TimeInput(DateOnly WorkDate, int Minutes, BillingClass? Class, string Technician);
+/// <param name="Late">Worked in an earlier, already posted month but not billed there (logged late, or the ticket closed
+/// after that month's last refresh): billed now, with its original date (billing-rules.md, "What a period's invoice holds").</param>
+public sealed record TimeInput(DateOnly WorkDate, int Minutes, BillingClass? Class, string Technician, bool Late = false);
 
 public sealed record BlockInput(Guid Id, DateOnly PurchasedOn, DateOnly? ExpiresOn, decimal Hours, decimal Price, decimal OverageRate);
 
@@ -228,6 +230,7 @@ public static class BillingEngine
         DateTime? snapshotUtc = null;
         List<string> evidence = [];
         List<string> notCounted = [];
+        List<string> organizations = [];
         if (!line.VendorSourced)
         {
             count = line.ManualQuantity;
@@ -243,7 +246,7 @@ public static class BillingEngine
         {
             var s = line.Source;
             source = line.Binding.Describe(s.ConnectionName);
-            (count, evidence, notCounted) = Count(line.Binding, s.Snapshots);
+            (count, evidence, notCounted, organizations) = Count(line.Binding, s.Snapshots);
             snapshotUtc = s.Snapshots.Count == 0 ? null : s.Snapshots.Min(x => x.TakenUtc);
             if (s.MappedOrganizations == 0)
             {
@@ -309,6 +312,7 @@ public static class BillingEngine
                 Count = count,
                 Evidence = evidence,
                 NotCounted = notCounted,
+                Organizations = organizations,
                 DaysActive = days,
                 DaysInPeriod = period.Days,
             },
@@ -320,21 +324,26 @@ public static class BillingEngine
         daysActive >= daysInPeriod ? Money.RoundCents(unitPrice * quantity) : Money.RoundCents(unitPrice * quantity * daysActive / daysInPeriod);
 
     /// <summary>The binding's count over the stored evidence of every mapped organisation (sister companies add up).</summary>
-    public static (decimal Count, List<string> Evidence, List<string> NotCounted) Count(VendorBinding binding, IReadOnlyList<SourceSnapshot> snapshots)
+    /// <remarks>
+    /// Evidence is listed by the vendor's own names, without the organisation: a device keeps its label when a sister
+    /// company is mapped later, so the diff names only what really changed. <c>Organizations</c> says what each
+    /// organisation contributed.
+    /// </remarks>
+    public static (decimal Count, List<string> Evidence, List<string> NotCounted, List<string> Organizations) Count(VendorBinding binding, IReadOnlyList<SourceSnapshot> snapshots)
     {
         var evidence = new List<string>();
         var notCounted = new List<string>();
+        var organizations = new List<string>();
         decimal count = 0;
-        var several = snapshots.Count > 1;
         foreach (var snapshot in snapshots.OrderBy(s => s.OrganizationName, StringComparer.OrdinalIgnoreCase))
         {
-            var org = several ? $" ({snapshot.OrganizationName})" : "";
+            var before = count;
             if (binding.Metric == SourceMetrics.Licences)
             {
                 foreach (var l in snapshot.Licences.Where(binding.MatchesLicence).OrderBy(l => l.ProductName, StringComparer.OrdinalIgnoreCase).ThenBy(l => l.ExternalId, StringComparer.Ordinal))
                 {
                     var seats = binding.Basis == VendorBinding.Assigned ? l.Assigned ?? 0 : l.Quantity;
-                    var label = $"{MicrosoftSkus.DisplayName(l)} × {Qty(seats)} {binding.Basis} ({l.Status ?? "no status"}{(l.CommitmentTerm ?? l.BillingTerm) switch { null => "", var t => ", " + t }}){org}";
+                    var label = $"{MicrosoftSkus.DisplayName(l)} × {Qty(seats)} {binding.Basis} ({l.Status ?? "no status"}{(l.CommitmentTerm ?? l.BillingTerm) switch { null => "", var t => ", " + t }})";
                     if (l.Counted)
                     {
                         count += seats;
@@ -346,6 +355,7 @@ public static class BillingEngine
                     }
                 }
 
+                organizations.Add($"{snapshot.OrganizationName}: {Qty(count - before)} (synced {snapshot.TakenUtc:yyyy-MM-dd HH:mm} UTC)");
                 continue;
             }
 
@@ -359,16 +369,18 @@ public static class BillingEngine
                 if (a.Counted)
                 {
                     count++;
-                    evidence.Add(a.Name + org);
+                    evidence.Add(a.Name);
                 }
                 else
                 {
-                    notCounted.Add($"{a.Name}{org} — not counted: {a.Status ?? "not active"}");
+                    notCounted.Add($"{a.Name} — not counted: {a.Status ?? "not active"}");
                 }
             }
+
+            organizations.Add($"{snapshot.OrganizationName}: {Qty(count - before)} (synced {snapshot.TakenUtc:yyyy-MM-dd HH:mm} UTC)");
         }
 
-        return (count, evidence, notCounted);
+        return (count, evidence, notCounted, organizations);
     }
 
     /// <summary>T&amp;M: one line per closed ticket with Billable time in the period; open tickets' time is a warning.</summary>
@@ -377,7 +389,7 @@ public static class BillingEngine
         var open = new List<(int Number, int Minutes)>();
         foreach (var ticket in client.Tickets.OrderBy(t => t.Number).ThenBy(t => t.TicketId))
         {
-            var inPeriod = ticket.Entries.Where(e => period.Contains(e.WorkDate)).OrderBy(e => e.WorkDate).ThenBy(e => e.Technician, StringComparer.Ordinal).ThenBy(e => e.Minutes).ToList();
+            var inPeriod = ticket.Entries.Where(e => period.Contains(e.WorkDate) || (e.Late && e.WorkDate < period.Start)).OrderBy(e => e.WorkDate).ThenBy(e => e.Technician, StringComparer.Ordinal).ThenBy(e => e.Minutes).ToList();
             if (!ticket.Closed)
             {
                 var openMinutes = inPeriod.Sum(e => e.Minutes);
@@ -409,7 +421,9 @@ public static class BillingEngine
                 Kind = LineKinds.Time,
                 ItemId = timeItem?.Id,
                 ItemName = timeItem?.Name,
-                Description = $"#{ticket.Number} {ticket.Subject}",
+                Description = billable.Where(e => e.Late).Select(e => e.WorkDate).Order().ToList() is { Count: > 0 } late
+                    ? $"#{ticket.Number} {ticket.Subject} (includes time of {string.Join(", ", late.Distinct().Select(d => d.ToString("yyyy-MM-dd", Invariant)))}, billed late)"
+                    : $"#{ticket.Number} {ticket.Subject}",
                 Quantity = decimal.Round(TimeRules.Hours(rounded), 4, MidpointRounding.AwayFromZero),
                 UnitPrice = client.HourlyRate,
                 UnitCost = timeItem?.UnitCost,

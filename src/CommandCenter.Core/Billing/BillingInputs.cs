@@ -73,7 +73,7 @@ public static class BillingInputs
         }
 
         // Time: tickets with entries in the period; Block Hour entries up to the period's end for clients with blocks.
-        var entryRows = await db.TimeEntries.AsNoTracking()
+        var entryRows = (await db.TimeEntries.AsNoTracking()
             .Where(e => e.WorkDate >= start && e.WorkDate < end)
             .Join(db.Tickets, e => e.TicketId, t => t.Id, (e, t) => new
             {
@@ -81,7 +81,36 @@ public static class BillingInputs
                 e.WorkDate, e.Minutes, e.BillingClass, e.Technician,
             })
             .Where(x => !scoped || clientIds.Contains(x.ClientId))
-            .ToListAsync(cancellationToken);
+            .ToListAsync(cancellationToken))
+            .Select(x => new EntryRow(x.ClientId, x.TicketId, x.Number, x.Subject, x.Status, x.TicketClass, x.WorkDate, x.Minutes, x.BillingClass, x.Technician, false))
+            .ToList();
+        List<EntryRow> lateRows = [];
+        // Time of earlier months that those months' posted invoices could not bill: their run was posted, yet the ticket
+        // closed (or the entry was logged) after that run's last refresh. It bills in the first open month after them.
+        var posted = await db.BillingRuns.AsNoTracking().Where(r => r.Status == RunStatus.Posted && r.Period < start)
+            .Select(r => new { r.Period, r.RefreshedUtc }).ToListAsync(cancellationToken);
+        var lastPosted = posted.FirstOrDefault(r => r.Period == period.Previous.Start);
+        if (lastPosted is not null)
+        {
+            var from = lastPosted.Period;
+            while (posted.Any(r => r.Period == from.AddMonths(-1)))
+            {
+                from = from.AddMonths(-1);
+            }
+
+            var cutoff = lastPosted.RefreshedUtc;
+            var late = await db.TimeEntries.AsNoTracking()
+                .Where(e => e.WorkDate >= from && e.WorkDate < start)
+                .Join(db.Tickets, e => e.TicketId, t => t.Id, (e, t) => new
+                {
+                    t.ClientId, TicketId = t.Id, t.Number, t.Subject, t.Status, TicketClass = t.BillingClass, t.ClosedUtc,
+                    e.WorkDate, e.Minutes, e.BillingClass, e.Technician, e.CreatedUtc,
+                })
+                .Where(x => x.Status == TicketStatus.Closed && (x.ClosedUtc > cutoff || x.CreatedUtc > cutoff) && (!scoped || clientIds.Contains(x.ClientId)))
+                .ToListAsync(cancellationToken);
+            lateRows = [.. late.Select(x => new EntryRow(x.ClientId, x.TicketId, x.Number, x.Subject, x.Status, x.TicketClass, x.WorkDate, x.Minutes, x.BillingClass, x.Technician, true))];
+        }
+
         var blocks = await db.HourBlocks.AsNoTracking().Where(b => !scoped || clientIds.Contains(b.ClientId)).ToListAsync(cancellationToken);
         var blockClients = blocks.Select(b => b.ClientId).Distinct().ToList();
         var blockEntries = blockClients.Count == 0 ? [] : await db.TimeEntries.AsNoTracking()
@@ -118,7 +147,7 @@ public static class BillingInputs
             : [];
 
         var linesByClient = lineRows.ToLookup(x => x.ClientId, x => x.Line);
-        var entriesByClient = entryRows.ToLookup(x => x.ClientId);
+        var entriesByClient = entryRows.Concat(lateRows).ToLookup(x => x.ClientId);
         var blocksByClient = blocks.ToLookup(b => b.ClientId);
         var blockEntriesByClient = blockEntries.ToLookup(x => x.ClientId);
         var chargesByClient = charges.ToLookup(c => c.ClientId);
@@ -155,7 +184,7 @@ public static class BillingInputs
 
             var tickets = entriesByClient[c.Id].GroupBy(e => e.TicketId)
                 .Select(g => new TicketInput(g.Key, g.First().Number, g.First().Subject, g.First().Status == TicketStatus.Closed,
-                    [.. g.Select(e => new TimeInput(e.WorkDate, e.Minutes, e.BillingClass ?? e.TicketClass, e.Technician))]))
+                    [.. g.Select(e => new TimeInput(e.WorkDate, e.Minutes, e.BillingClass ?? e.TicketClass, e.Technician, e.Late))]))
                 .ToList();
 
             inputs.Add(new ClientInput(
@@ -177,3 +206,5 @@ public static class BillingInputs
         return new LoadedInputs(inputs, EngineSettings.From(settings), Item(settings.TimeItemId), Item(settings.BlockItemId));
     }
 }
+
+internal sealed record EntryRow(Guid ClientId, Guid TicketId, int Number, string Subject, TicketStatus Status, BillingClass? TicketClass, DateOnly WorkDate, int Minutes, BillingClass? BillingClass, string Technician, bool Late);

@@ -120,6 +120,8 @@ public sealed record Provenance
     public List<string> Evidence { get; init; } = [];
     /// <summary>What the source returned but did not count (and why), so the count can be checked.</summary>
     public List<string> NotCounted { get; init; } = [];
+    /// <summary>Vendor lines: what each mapped organisation contributed, and when it was synced.</summary>
+    public List<string> Organizations { get; init; } = [];
     /// <summary>Evidence new since the last posted month.</summary>
     public List<string> Added { get; init; } = [];
     /// <summary>Evidence of the last posted month that is gone.</summary>

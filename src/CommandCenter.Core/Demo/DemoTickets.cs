@@ -87,7 +87,8 @@ internal static class DemoTickets
                 if (!open)
                 {
                     var closedOn = workDate > opened ? workDate : opened;
-                    ticket.ClosedUtc = closedOn.ToDateTime(new TimeOnly(17, 30), DateTimeKind.Utc);
+                    var closedUtc = closedOn.ToDateTime(new TimeOnly(17, 30), DateTimeKind.Utc);
+                    ticket.ClosedUtc = closedUtc > now ? now : closedUtc;
                     ticket.ClosedBy = technician;
                 }
 

@@ -192,8 +192,27 @@ public sealed class BillingEngineRuleTests
 
         billed.Quantity.ShouldBe(8);                   // 5 + 3
         billed.Amount.ShouldBe(360.00m);               // 8 × $45
-        billed.Provenance.Evidence.ShouldContain("BIR-WS-01 (Birch & Co)");
-        billed.Provenance.Evidence.ShouldContain("BPY-WS-03 (Birch Payroll)");
+        billed.Provenance.Evidence.ShouldContain("BIR-WS-01");
+        billed.Provenance.Evidence.ShouldContain("BPY-WS-03");
+        // Each organisation's share is listed beside the evidence.
+        billed.Provenance.Organizations.Count.ShouldBe(2);
+        billed.Provenance.Organizations[0].ShouldStartWith("Birch & Co: 5 ");
+        billed.Provenance.Organizations[1].ShouldStartWith("Birch Payroll: 3 ");
+    }
+
+    [Fact]
+    public void Build_SisterCompanyMappedThisMonth_NamesOnlyItsDevicesAsAdded()
+    {
+        var line = Vendor(Workstation, Bind(Ninja, SourceMetrics.Workstations), Source("NinjaOne",
+            Devices("Birch & Co", Fresh, Workstations("BIR-WS", 1, 2, 3, 4, 5)),
+            Devices("Birch Payroll", Fresh, Workstations("BPY-WS", 1, 2))));
+        var lastMonth = Build(Client("Birch") with { Lines = [line with { Source = line.Source! with { Snapshots = [line.Source.Snapshots[0]] } }] }).Line(LineKey(line));
+
+        var billed = Build(Client("Birch") with { Lines = [line], Previous = new PreviousInvoice(November.Previous, lastMonth.Amount, [lastMonth]) }).Line(LineKey(line));
+
+        billed.Change.ShouldBe(ChangeKinds.Up);
+        billed.Provenance.Added.ShouldBe(["BPY-WS-01", "BPY-WS-02"]);   // the five Birch & Co machines did not change
+        billed.Provenance.Removed.ShouldBeEmpty();
     }
 
     [Theory]

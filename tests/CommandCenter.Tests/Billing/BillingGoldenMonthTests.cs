@@ -83,7 +83,7 @@ public sealed class BillingGoldenMonthTests
         dogwood.Provenance.Removed.ShouldBe(["DOG-WS-06"]);
 
         var birch = invoices["Birch & Co Accounting"].Line(LineKey(Month.BirchAgents));
-        birch.Provenance.Added.ShouldBe(["BPY-H-03 (Birch Payroll Services)"]);
+        birch.Provenance.Added.ShouldBe(["BPY-H-03"]);
 
         var kestrel = invoices["Kestrel Title Co"].Line(LineKey(Month.KestrelAgents));
         kestrel.Flags.ShouldHaveSingleItem().Message.ShouldContain("fell from 26 to 0");
@@ -150,13 +150,13 @@ public sealed class BillingGoldenMonthTests
                 {
                     Lines = [ws, BirchAgents],
                     Previous = October(408m,
-                        Posted(ws, 8, 45m, 360m, 8, "NinjaOne workstations", [.. Enumerable.Range(1, 5).Select(i => $"BIR-WS-{i:00} (Birch & Co)"), .. Enumerable.Range(1, 3).Select(i => $"BPY-WS-{i:00} (Birch Payroll Services)")]),
-                        Posted(BirchAgents, 8, 6m, 48m, 8, "Huntress agents", [.. Enumerable.Range(1, 6).Select(i => $"BIR-H-{i:00} (Birch & Co)"), .. Enumerable.Range(1, 2).Select(i => $"BPY-H-{i:00} (Birch Payroll Services)")])),
+                        Posted(ws, 8, 45m, 360m, 8, "NinjaOne workstations", [.. Enumerable.Range(1, 5).Select(i => $"BIR-WS-{i:00}"), .. Enumerable.Range(1, 3).Select(i => $"BPY-WS-{i:00}")]),
+                        Posted(BirchAgents, 8, 6m, 48m, 8, "Huntress agents", [.. Enumerable.Range(1, 6).Select(i => $"BIR-H-{i:00}"), .. Enumerable.Range(1, 2).Select(i => $"BPY-H-{i:00}")])),
                 },
                 414.00m,
                 L(LineKey(ws), 8, 45m, 360.00m, ChangeKinds.Same),                   // 5 + 3 = 8; 8 × 45 = 360.00
                 L(LineKey(BirchAgents), 9, 6m, 54.00m, ChangeKinds.Up, null,         // 6 + 3 = 9; 9 × 6 = 54.00 (October 8 × 6 = 48.00)
-                    "+1 agent added: BPY-H-03 (Birch Payroll Services)"));
+                    "+1 agent added: BPY-H-03"));
                 // total 360.00 + 54.00 = 414.00
             }
 

@@ -256,6 +256,35 @@ public sealed class BillingRunsTests
         after.Warnings.ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task OpenAsync_OctoberTimeClosedAfterOctoberWasPosted_BillsInNovemberWithItsDate_TimeBilledInOctoberDoesNot()
+    {
+        await using var f = await Fixture.CreateAsync();
+        var october = new BillingPeriod(new DateOnly(2026, 10, 1));
+        var tickets = new Tickets.Handler(f.Db.TenantDb(), f.Db.Audit, f.Db.Time);
+        var billedInOctober = await tickets.CreateAsync(new Tickets.CreateRequest(f.Acme, "Server patching", "tech@test.local"), Ct);
+        await tickets.AddTimeAsync(billedInOctober, new Tickets.TimeRequest("tech@test.local", new DateOnly(2026, 10, 5), 60), Ct);
+        await tickets.CloseAsync(billedInOctober, BillingClass.Billable, Ct);
+        var late = await tickets.CreateAsync(new Tickets.CreateRequest(f.Acme, "VPN drops", "tech@test.local"), Ct);
+        await tickets.AddTimeAsync(late, new Tickets.TimeRequest("tech@test.local", new DateOnly(2026, 10, 20), 40), Ct);
+
+        var octoberRun = await f.Runs.OpenAsync(october, Ct);
+        Invoice(octoberRun, f.Acme).Lines.ShouldContain(l => l.Key == $"ticket:{billedInOctober:N}");
+        Invoice(octoberRun, f.Acme).Lines.ShouldNotContain(l => l.Key == $"ticket:{late:N}");       // still open at October's refresh
+        await f.PostAsync(octoberRun.RunId);
+        f.Db.Time.Advance(TimeSpan.FromHours(1));
+        await tickets.CloseAsync(late, BillingClass.Billable, Ct);
+
+        var november = Invoice(await f.Runs.OpenAsync(November, Ct), f.Acme);
+
+        // 40 min → rounded up to 15 → 45 min = 0.75 h × $150 = $112.50, billed in the next open month with its original date.
+        var line = november.Lines.Single(l => l.Key == $"ticket:{late:N}");
+        line.Amount.ShouldBe(112.50m);
+        line.Description.ShouldContain("2026-10-20");
+        line.Description.ShouldContain("billed late");
+        november.Lines.ShouldNotContain(l => l.Key == $"ticket:{billedInOctober:N}");             // billed once, in October
+    }
+
     private static Invoice Invoice(RunView run, Guid clientId) => run.Invoices.Single(i => i.ClientId == clientId);
 
     private sealed class Fixture : IAsyncDisposable
