@@ -10,6 +10,7 @@ using CommandCenter.VendorSync;
 using CommandCenter.Web.Api;
 using CommandCenter.Web.Components;
 using CommandCenter.Web.Components.Account;
+using CommandCenter.Web.Features.Billing.Review;
 using CommandCenter.Web.Features.Psa.Embed;
 using CommandCenter.Web.Infrastructure;
 
@@ -61,6 +62,7 @@ app.MapHealthChecks("/healthz");
 app.MapApiV1();
 app.MapAccountEndpoints();
 app.MapEmbedEndpoints();
+app.MapBillingExport();
 if (demo)
 {
     app.MapVendorSimulators(DemoVendors.SimulatorPrefix);

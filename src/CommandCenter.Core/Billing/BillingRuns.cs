@@ -329,9 +329,12 @@ public static class BillingRuns
                 invoice.ApprovedUtc = null;
                 invoice.ApprovedBy = null;
                 audit.Record(db, "billing.unapproved", nameof(Invoice), invoice.Id, new { Status = "Approved" }, new { Status = "Draft" }, reason);
+                // The status change is itself a change open pages must see, even when the counts did not move.
+                run.Version++;
                 await db.SaveChangesAsync(cancellationToken);
                 // Un-approving takes the newest counts, exactly as a refresh would.
                 await RecomputeLockedAsync(db, period, [invoice.ClientId], "unapproved", refreshed: false, cancellationToken);
+                events.Publish(new BillingChange(run.TenantId, period.Start, run.Version, [invoice.ClientId], "unapproved"));
             }
         }
 
@@ -382,8 +385,10 @@ public static class BillingRuns
                         Apply(invoice, draft, now);
                         changed.Add(draft.ClientId);
                         break;
-                    case InvoiceStatus.Approved when !same != invoice.NewerCountsAvailable:
-                        invoice.NewerCountsAvailable = !same;
+                    // Only a change in what the invoice bills is news: each sync takes new snapshots, so the provenance
+                    // (snapshot time, evidence) of an unchanged count differs on every sync.
+                    case InvoiceStatus.Approved when !SameBilling(invoice, draft) != invoice.NewerCountsAvailable:
+                        invoice.NewerCountsAvailable = !SameBilling(invoice, draft);
                         changed.Add(draft.ClientId);
                         break;
                 }
@@ -467,6 +472,12 @@ public static class BillingRuns
             && a.Reasons.SequenceEqual(b.Reasons) && a.Flags.SequenceEqual(b.Flags)
             && a.Provenance.Evidence.SequenceEqual(b.Provenance.Evidence) && a.Provenance.NotCounted.SequenceEqual(b.Provenance.NotCounted)
             && a.Provenance.SnapshotUtc == b.Provenance.SnapshotUtc;
+
+        /// <summary>The same lines at the same quantities, prices and amounts: what an approved invoice would post.</summary>
+        private static bool SameBilling(Invoice invoice, DraftInvoice draft) =>
+            invoice.Total == draft.Total && invoice.Lines.Count == draft.Lines.Count
+            && invoice.Lines.Zip(draft.Lines).All(p => p.First.Key == p.Second.Key && p.First.Quantity == p.Second.Quantity
+                && p.First.UnitPrice == p.Second.UnitPrice && p.First.Amount == p.Second.Amount && p.First.Excluded == p.Second.Excluded);
 
         private static object Describe(LineAdjustment a) => new { a.LineKey, a.Quantity, a.UnitPrice, a.Removed, a.Decision, a.AddedItemId, a.AddedDescription };
 

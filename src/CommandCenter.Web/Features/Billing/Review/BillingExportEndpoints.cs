@@ -1,0 +1,32 @@
+using System.Text;
+using CommandCenter.Billing;
+using CommandCenter.Tenancy;
+using Microsoft.AspNetCore.Authorization;
+
+namespace CommandCenter.Web.Features.Billing.Review;
+
+/// <summary>
+/// The review page's CSV export: the preview as the page's filters show it, for the signed-in user (cookie, Owner or
+/// Billing). The API has its own route for API keys; this one never creates a run.
+/// </summary>
+internal static class BillingExportEndpoints
+{
+    public static WebApplication MapBillingExport(this WebApplication app)
+    {
+        app.MapGet("/billing/{period}/preview.csv", async Task<IResult> (string period, bool? changed, bool? flagged, string? q, BillingRuns.Handler runs, CancellationToken ct) =>
+        {
+            if (!BillingPeriod.TryParse(period, out var month) || await runs.FindAsync(month, ct) is not { } view)
+            {
+                return TypedResults.NotFound();
+            }
+
+            var csv = BillingCsv.Write(view, new RunFilter(changed ?? false, flagged ?? false, q).Apply(view.Invoices));
+            // A BOM so spreadsheet programs read the UTF-8 (client names, "→", "−") as such.
+            var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv)).ToArray();
+            return TypedResults.File(bytes, "text/csv; charset=utf-8", $"billing-preview-{view.Period}.csv");
+        })
+        .RequireAuthorization(new AuthorizeAttribute { Roles = Roles.OwnerOrBilling })
+        .ExcludeFromDescription();
+        return app;
+    }
+}
