@@ -308,6 +308,7 @@ public static class BillingEngine
             {
                 Source = source,
                 SnapshotUtc = snapshotUtc,
+                Metric = line.Binding?.Metric,
                 Rule = rule,
                 Count = count,
                 Evidence = evidence,
@@ -595,7 +596,7 @@ public static class BillingEngine
         var provenance = line.Provenance;
         if (provenance.Evidence.Count > 0 || previous.Provenance.Evidence.Count > 0)
         {
-            if (line.Kind == LineKinds.Recurring && !line.Provenance.Source.Contains("licences", StringComparison.Ordinal))
+            if (line.Kind == LineKinds.Recurring && line.Provenance.Metric != SourceMetrics.Licences)
             {
                 var before = previous.Provenance.Evidence.ToHashSet(StringComparer.OrdinalIgnoreCase);
                 var now = provenance.Evidence.ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -619,7 +620,7 @@ public static class BillingEngine
         var countNow = provenance.Count ?? line.Quantity;
         if (line.Kind == LineKinds.Recurring && countNow != countBefore && provenance.Added.Count == 0 && provenance.Removed.Count == 0)
         {
-            var what = line.Provenance.Source.Contains("licences", StringComparison.Ordinal) ? "Seats" : "Quantity";
+            var what = line.Provenance.Metric == SourceMetrics.Licences ? "Seats" : "Quantity";
             reasons.Add($"{what} {Qty(countBefore)} → {Qty(countNow)}");
         }
 
@@ -636,6 +637,11 @@ public static class BillingEngine
         else if (wasProrated)
         {
             reasons.Add("Full month (last month was prorated)");
+        }
+
+        if (line.Kind == LineKinds.Time && line.Quantity != previous.Quantity && !line.Reasons.Any(r => r.Contains("quantity", StringComparison.Ordinal)))
+        {
+            reasons.Add($"Billable time {Qty(previous.Quantity)} h → {Qty(line.Quantity)} h (this month's time on the ticket)");
         }
 
         if (line.Kind == LineKinds.BlockOverage && line.Quantity != previous.Quantity)
@@ -670,15 +676,7 @@ public static class BillingEngine
         };
     }
 
-    private static string Noun(InvoiceLine line)
-    {
-        var source = line.Provenance.Source;
-        return source.Contains(" agents", StringComparison.Ordinal) ? "agent"
-            : source.Contains(" firewalls", StringComparison.Ordinal) ? "firewall"
-            : source.Contains(" workstations", StringComparison.Ordinal) ? "workstation"
-            : source.Contains(" servers", StringComparison.Ordinal) ? "server"
-            : "device";
-    }
+    private static string Noun(InvoiceLine line) => line.Provenance.Metric is { } metric ? SourceMetrics.Noun(metric) : "device";
 
     private static string Plural(string noun, int count) => count == 1 ? noun : noun + "s";
 

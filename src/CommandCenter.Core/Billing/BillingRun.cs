@@ -112,6 +112,8 @@ public sealed record Provenance
     /// <summary>"Manual", "NinjaOne devices (Workstation)", "Time entries", "One-off charge"…</summary>
     public string Source { get; init; } = "";
     public DateTime? SnapshotUtc { get; init; }
+    /// <summary>Vendor lines: the bound metric (workstations, servers, devices, agents, firewalls, licences).</summary>
+    public string? Metric { get; init; }
     /// <summary>The rule that turned the count into the billed quantity, in words.</summary>
     public string Rule { get; init; } = "";
     /// <summary>The count before included units and minimum.</summary>

@@ -65,13 +65,17 @@ public sealed record VendorBinding(Guid ConnectionId, string Metric, IReadOnlyLi
         _ => Classes,
     };
 
-    /// <summary>"NinjaOne devices · Workstation", "Pax8 licences · Microsoft 365 Business Standard (purchased)".</summary>
+    /// <summary>"Workstations · NinjaOne RMM", "Devices (Network) · NinjaOne RMM", "Microsoft 365 Business Standard, purchased · Pax8".</summary>
     public string Describe(string connectionName)
     {
-        var filter = Metric == SourceMetrics.Licences
-            ? $" · {Product ?? "every product"} ({Basis})"
-            : EffectiveClasses.Count > 0 && Metric != SourceMetrics.Workstations && Metric != SourceMetrics.Servers ? $" · {string.Join(", ", EffectiveClasses)}" : "";
-        return $"{connectionName} {Metric}{filter}";
+        var what = Metric switch
+        {
+            SourceMetrics.Licences => $"{Product ?? "Every product"}, {Basis}",
+            SourceMetrics.Workstations => "Workstations",
+            SourceMetrics.Servers => "Servers",
+            _ => (char.ToUpperInvariant(Metric[0]) + Metric[1..]) + (Classes.Count > 0 ? $" ({string.Join(", ", Classes)})" : ""),
+        };
+        return $"{what} · {connectionName}";
     }
 
     public bool MatchesAsset(VendorAsset asset)

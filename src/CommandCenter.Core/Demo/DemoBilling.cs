@@ -106,7 +106,11 @@ public static class DemoBilling
                 DueDate = draft.DueDate,
                 Total = draft.Total,
                 IsCreditMemo = draft.IsCreditMemo,
-                Lines = [.. draft.Lines.Select(l => l with { Change = ChangeKinds.Same, Flags = [], Reasons = [], Highlighted = false })],
+                Lines = [.. draft.Lines.Select(l => l with
+                {
+                    Change = ChangeKinds.Same, Flags = [], Reasons = [], Highlighted = false,
+                    PreviousQuantity = null, PreviousAmount = null, QuantityDelta = 0, AmountDelta = 0,
+                })],
                 ApprovedUtc = now,
                 ApprovedBy = "demo",
                 ComputedUtc = now,

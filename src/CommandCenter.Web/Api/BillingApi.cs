@@ -20,11 +20,13 @@ internal sealed record RunTotalsResponse(
 
 internal sealed record ProvenanceResponse(
     string Source,
+    string? Metric,
     DateTime? SnapshotUtc,
     string Rule,
     decimal? Count,
     IReadOnlyList<string> Evidence,
     IReadOnlyList<string> NotCounted,
+    IReadOnlyList<string> Organizations,
     IReadOnlyList<string> Added,
     IReadOnlyList<string> Removed,
     int? DaysActive,
@@ -61,7 +63,7 @@ internal sealed record LineResponseDto(
         var p = l.Provenance;
         return new(l.Key, l.Kind, l.ItemId, l.ItemName, l.Description, l.Quantity, l.UnitPrice, l.Excluded ? 0 : l.Amount, l.Change, l.PreviousQuantity, l.PreviousAmount,
             l.QuantityDelta, l.AmountDelta, l.Highlighted, l.Reasons, l.Flags, l.NeedsDecision, l.Decision, l.DecisionReason, l.Excluded, l.Taxable,
-            new ProvenanceResponse(p.Source, p.SnapshotUtc, p.Rule, p.Count, p.Evidence, p.NotCounted, p.Added, p.Removed, p.DaysActive, p.DaysInPeriod, p.BlockMinutesBefore, p.BlockMinutesAfter));
+            new ProvenanceResponse(p.Source, p.Metric, p.SnapshotUtc, p.Rule, p.Count, p.Evidence, p.NotCounted, p.Organizations, p.Added, p.Removed, p.DaysActive, p.DaysInPeriod, p.BlockMinutesBefore, p.BlockMinutesAfter));
     }
 }
 

@@ -263,7 +263,7 @@ public sealed class BillingApiTests(AppFactory app, ITestOutputHelper output) : 
     private static List<JsonElement> Invoices(JsonElement run) => [.. run.GetProperty("invoices").GetProperty("items").EnumerateArray()];
 
     private static JsonElement? WorkstationLine(JsonElement invoice) =>
-        invoice.GetProperty("lines").EnumerateArray().Where(l => l.GetProperty("provenance").GetProperty("source").GetString()!.EndsWith(" workstations", StringComparison.Ordinal)).Cast<JsonElement?>().FirstOrDefault();
+        invoice.GetProperty("lines").EnumerateArray().Where(l => l.GetProperty("provenance").GetProperty("metric").GetString() == "workstations").Cast<JsonElement?>().FirstOrDefault();
 
     private static async Task<Guid> ConnectionIdAsync(HttpClient http, string kind)
     {
