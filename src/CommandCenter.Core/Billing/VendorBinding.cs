@@ -71,7 +71,9 @@ public sealed record VendorBinding(Guid ConnectionId, string Metric, IReadOnlyLi
         var filter = Metric == SourceMetrics.Licences
             ? $" · {Product ?? "every product"} ({Basis})"
             : EffectiveClasses.Count > 0 && Metric != SourceMetrics.Workstations && Metric != SourceMetrics.Servers ? $" · {string.Join(", ", EffectiveClasses)}" : "";
-        return $"{connectionName} {Metric}{filter}";
+        // "SonicWall firewalls" counting firewalls reads "SonicWall firewalls", not "SonicWall firewalls firewalls".
+        var what = connectionName.EndsWith(Metric, StringComparison.OrdinalIgnoreCase) ? connectionName : $"{connectionName} {Metric}";
+        return what + filter;
     }
 
     public bool MatchesAsset(VendorAsset asset)
