@@ -26,6 +26,10 @@ public sealed class FieldErrors
 
     public string? For(string field) => _errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
 
+    /// <summary>These errors without the field's (the user changed the field, so its message no longer applies).</summary>
+    public FieldErrors Without(string field) =>
+        Has(field) ? new FieldErrors(_errors.Where(e => !string.Equals(e.Key, field, StringComparison.OrdinalIgnoreCase)).ToDictionary(e => e.Key, e => e.Value)) : this;
+
     /// <summary>The messages of fields the form does not show at a field of its own.</summary>
     public IReadOnlyList<string> Except(IReadOnlyCollection<string> shownAtFields) =>
         [.. _errors.Where(e => !shownAtFields.Contains(e.Key, StringComparer.OrdinalIgnoreCase)).SelectMany(e => e.Value)];

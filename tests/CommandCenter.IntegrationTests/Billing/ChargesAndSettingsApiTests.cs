@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CommandCenter.Demo;
 using CommandCenter.IntegrationTests.Support;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CommandCenter.IntegrationTests.Billing;
 
@@ -197,11 +196,7 @@ public sealed class ChargesAndSettingsApiTests(AppFactory app) : IClassFixture<A
     }
 
     /// <summary>The demo's syncs have landed and last month is posted (so this month has a diff and a locked previous month).</summary>
-    private async Task DemoReadyAsync()
-    {
-        await app.WaitForFirstSyncsAsync(Ct);
-        await app.Services.GetRequiredService<DemoBillingHistory>().Ready.WaitAsync(TimeSpan.FromMinutes(2), Ct);
-    }
+    private Task DemoReadyAsync() => DemoReady.HistoryAsync(app, Ct);
 
     /// <summary>A demo client that has an invoice this month (optionally one that follows the tenant's payment terms).</summary>
     private static async Task<Guid> FirstClientAsync(HttpClient http, bool withoutOwnPaymentTerms = false)

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CommandCenter.Demo;
 using CommandCenter.IntegrationTests.Support;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CommandCenter.IntegrationTests.Billing;
 
@@ -18,8 +17,7 @@ public sealed class VendorLinesApiTests(AppFactory app) : IClassFixture<AppFacto
     [Fact]
     public async Task AddLine_VendorDevicesWithClassFilter_RoundTripsAndBillsTheFilteredCount()
     {
-        await app.WaitForFirstSyncsAsync(Ct);
-        await app.Services.GetRequiredService<DemoBillingHistory>().Ready.WaitAsync(TimeSpan.FromMinutes(2), Ct);
+        await DemoReady.HistoryAsync(app, Ct);
         using var http = app.ApiClient(DemoSeeder.DemoApiKey);
         var connectionId = await ConnectionAsync(http, "ninjaone");
         var (clientId, counts) = await ClientWithDevicesAsync(http, connectionId);
@@ -65,7 +63,7 @@ public sealed class VendorLinesApiTests(AppFactory app) : IClassFixture<AppFacto
     [Fact]
     public async Task AddLine_BadVendorSource_Answers400NamingTheFieldAndStoresNothing()
     {
-        await app.WaitForFirstSyncsAsync(Ct);
+        await DemoReady.SyncAllAsync(app, Ct);
         using var http = app.ApiClient(DemoSeeder.DemoApiKey);
         var ninja = await ConnectionAsync(http, "ninjaone");
         var pax8 = await ConnectionAsync(http, "pax8");
@@ -97,7 +95,7 @@ public sealed class VendorLinesApiTests(AppFactory app) : IClassFixture<AppFacto
     [Fact]
     public async Task UpdateLine_ToLicencesAssignedThenBackToManual_RoundTrips()
     {
-        await app.WaitForFirstSyncsAsync(Ct);
+        await DemoReady.SyncAllAsync(app, Ct);
         using var http = app.ApiClient(DemoSeeder.DemoApiKey);
         var pax8 = await ConnectionAsync(http, "pax8");
         var (clientId, _) = await ClientWithDevicesAsync(http, await ConnectionAsync(http, "ninjaone"));

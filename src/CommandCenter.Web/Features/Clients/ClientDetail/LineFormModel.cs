@@ -13,17 +13,21 @@ public sealed class LineFormModel : IValidatableObject
     /// <summary>Manual (a number someone keeps) or Vendor (a count from a connection's newest snapshot).</summary>
     public QuantitySourceKind SourceKind { get; set; } = QuantitySourceKind.Manual;
 
+    [RequiredWhen(nameof(IsVendor), false, ErrorMessage = "Enter a quantity.")]
     [Range(typeof(decimal), "0", "1000000", ErrorMessage = "Quantity must be between 0 and 1,000,000.")]
     public decimal? Quantity { get; set; }
 
+    [RequiredWhen(nameof(IsVendor), true, ErrorMessage = "Choose the vendor connection the count comes from.")]
     public Guid? ConnectionId { get; set; }
 
+    [RequiredWhen(nameof(IsVendor), true, ErrorMessage = "Choose what the connection counts.")]
     public string? Metric { get; set; }
 
     /// <summary>Devices and agents: the asset classes counted (none = every class).</summary>
     public IReadOnlyCollection<string> Classes { get; set; } = [];
 
     /// <summary>Licences: the product counted (as the vendor names it, or its id or SKU).</summary>
+    [RequiredWhen(nameof(IsLicence), true, ErrorMessage = "A licence line needs the product it counts.")]
     [StringLength(200, ErrorMessage = "Product must be at most 200 characters.")]
     public string? Product { get; set; }
 
@@ -59,26 +63,6 @@ public sealed class LineFormModel : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (!IsVendor && Quantity is null)
-        {
-            yield return new ValidationResult("Enter a quantity.", [nameof(Quantity)]);
-        }
-
-        if (IsVendor && ConnectionId is null)
-        {
-            yield return new ValidationResult("Choose the vendor connection the count comes from.", [nameof(ConnectionId)]);
-        }
-
-        if (IsVendor && string.IsNullOrWhiteSpace(Metric))
-        {
-            yield return new ValidationResult("Choose what the connection counts.", [nameof(Metric)]);
-        }
-
-        if (IsLicence && string.IsNullOrWhiteSpace(Product))
-        {
-            yield return new ValidationResult("A licence line needs the product it counts.", [nameof(Product)]);
-        }
-
         if (EffectiveFrom is { } from && EffectiveTo is { } to && to.Date <= from.Date)
         {
             yield return new ValidationResult("The end date must be after the start date (the end date is exclusive).", [nameof(EffectiveTo)]);
@@ -121,4 +105,16 @@ public sealed class LineFormModel : IValidatableObject
                 IsLicence ? Product : null,
                 IsLicence ? Basis : null)
             : null);
+
+    /// <summary>Required only while the flag property has the given value (a vendor line has no quantity; a manual one no connection).</summary>
+    [AttributeUsage(AttributeTargets.Property)]
+    private sealed class RequiredWhenAttribute(string flag, bool value) : ValidationAttribute
+    {
+        protected override ValidationResult? IsValid(object? fieldValue, ValidationContext validationContext)
+        {
+            var applies = validationContext.ObjectType.GetProperty(flag)?.GetValue(validationContext.ObjectInstance) is bool b && b == value;
+            var missing = fieldValue is null || fieldValue is string text && string.IsNullOrWhiteSpace(text);
+            return applies && missing ? new ValidationResult(ErrorMessage, validationContext.MemberName is { } member ? [member] : null) : ValidationResult.Success;
+        }
+    }
 }
