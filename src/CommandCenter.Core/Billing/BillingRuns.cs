@@ -377,7 +377,9 @@ public static class BillingRuns
                     continue;
                 }
 
-                var same = invoice.Total == draft.Total && invoice.Lines.Count == draft.Lines.Count
+                // Dates count too: new payment terms move only the due date.
+                var same = invoice.Total == draft.Total && invoice.DueDate == draft.DueDate && invoice.InvoiceDate == draft.InvoiceDate && invoice.ClientName == draft.ClientName
+                    && invoice.Lines.Count == draft.Lines.Count
                     && invoice.Lines.Zip(draft.Lines).All(p => Same(p.First, p.Second)) && invoice.Warnings.SequenceEqual(draft.Warnings);
                 switch (invoice.Status)
                 {

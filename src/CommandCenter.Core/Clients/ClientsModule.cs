@@ -13,6 +13,8 @@ public static class ClientsModule
         builder.Services.AddScoped<SaveClient.Handler>();
         builder.Services.AddScoped<SaveCatalogItem.Handler>();
         builder.Services.AddScoped<SaveLine.Handler>();
+        builder.Services.AddScoped<SaveAgreementTerms.Handler>();
+        builder.Services.AddScoped<LineSourceOptions.Handler>();
         return builder;
     }
 }

@@ -34,7 +34,9 @@ public sealed class SyncScheduler(ISchedulerFactory schedulers, TimeProvider tim
             .ForJob(JobKeyFor(connection.Id))
             .UsingJobData(SyncConnectionJob.TriggerKind, "schedule")
             .StartAt(due < now ? now : due)
-            .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
+            // A missed sync (busy machine, app down) fires once as soon as a thread is free — never a backlog, and never
+            // a whole interval without counts because the first firing came late.
+            .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
             .Build();
         await scheduler.ScheduleJob(trigger, ScheduleJobOptions.Replacing, cancellationToken);
         logger.LogInformation("Vendor sync {ConnectionId} scheduled every {Minutes} min, first at {Due:u}", connection.Id, connection.ScheduleMinutes, trigger.StartTimeUtc);

@@ -86,6 +86,23 @@ internal sealed record LineRequest(
     }
 }
 
+/// <summary>A client's own agreement terms; null follows the tenant's Billing settings.</summary>
+internal sealed record AgreementTermsRequest(int? TimeIncrementMinutes, int? TicketMinimumMinutes, int? PaymentTermsDays, string? Reason)
+{
+    public SaveAgreementTerms.Request ToRequest() => new(TimeIncrementMinutes, TicketMinimumMinutes, PaymentTermsDays, Reason);
+}
+
+internal sealed record AgreementTermsValues(int? TimeIncrementMinutes, int? TicketMinimumMinutes, int? PaymentTermsDays);
+
+/// <summary>The terms billing uses (the client's override, else the tenant default), with the overrides and defaults behind them.</summary>
+internal sealed record AgreementTermsResponse(int TimeIncrementMinutes, int TicketMinimumMinutes, int PaymentTermsDays, AgreementTermsValues Overrides, AgreementTermsValues Defaults)
+{
+    public static AgreementTermsResponse From(SaveAgreementTerms.Terms t) => new(
+        t.EffectiveTimeIncrementMinutes, t.EffectiveTicketMinimumMinutes, t.EffectivePaymentTermsDays,
+        new AgreementTermsValues(t.TimeIncrementMinutes, t.TicketMinimumMinutes, t.PaymentTermsDays),
+        new AgreementTermsValues(t.DefaultTimeIncrementMinutes, t.DefaultTicketMinimumMinutes, t.DefaultPaymentTermsDays));
+}
+
 internal static class ClientsApi
 {
     public static RouteGroupBuilder MapClientsApi(this RouteGroupBuilder api)
@@ -147,6 +164,14 @@ internal static class ClientsApi
             await save.RemoveAsync(clientId, lineId, reason, ct);
             return TypedResults.NoContent();
         }).WithName("RemoveLine");
+
+        clients.MapGet("/{clientId:guid}/agreement", async (Guid clientId, SaveAgreementTerms.Handler terms, CancellationToken ct) =>
+            TypedResults.Ok(AgreementTermsResponse.From(await terms.GetAsync(clientId, ct))))
+            .WithName("GetAgreementTerms").WithSummary("The client's time increment, per-ticket minimum and payment terms as billing uses them.");
+
+        clients.MapPut("/{clientId:guid}/agreement", async (Guid clientId, AgreementTermsRequest body, SaveAgreementTerms.Handler terms, CancellationToken ct) =>
+            TypedResults.Ok(AgreementTermsResponse.From(await terms.SaveAsync(clientId, body.ToRequest(), ct))))
+            .WithName("SaveAgreementTerms").WithSummary("Overrides the tenant's time increment, per-ticket minimum and payment terms for this client (null follows the Billing settings).");
 
         return api;
     }
