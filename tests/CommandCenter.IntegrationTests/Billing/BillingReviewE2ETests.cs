@@ -116,6 +116,8 @@ public sealed class BillingReviewE2ETests(AppFactory app, ITestOutputHelper outp
         await Assertions.Expect(first).ToHaveAttributeAsync("data-client-id", invoices[0].GetProperty("clientId").GetString()!);
 
         // j three times: the fourth invoice (the list scrolls to rows it had not rendered yet); k back one.
+        // The shortcuts are wired once the page's script has loaded.
+        await Assertions.Expect(page.Locator("[data-testid=review-list]")).ToHaveAttributeAsync("data-keys-ready", "true");
         await first.FocusAsync();
         await page.Keyboard.PressAsync("j");
         await page.Keyboard.PressAsync("j");

@@ -132,6 +132,8 @@ public sealed partial class BillingReviewPage : IAsyncDisposable
             var module = await JS.InvokeAsync<IJSObjectReference>("import", "./Features/Billing/Review/BillingReviewPage.razor.js");
             _keys = await module.InvokeAsync<IJSObjectReference>("init", _self, RowHeight);
             await module.DisposeAsync();
+            // Shortcuts work from here on (a test waits for data-keys-ready before pressing keys).
+            StateHasChanged();
         }
     }
 
