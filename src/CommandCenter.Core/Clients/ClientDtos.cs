@@ -1,6 +1,6 @@
 namespace CommandCenter.Clients;
 
-/// <summary>A client as the list shows it; <see cref="MonthlyRecurring"/> is the manual lines' full-month amount.</summary>
+/// <summary>A client as the list shows it; <see cref="MonthlyRecurring"/> is the current lines' full-month amount (vendor-bound lines at their newest synced count).</summary>
 public sealed record ClientRow(Guid Id, string Name, ClientStatus Status, decimal? HourlyRate, string? AccountingCustomerRef, int LineCount, decimal MonthlyRecurring);
 
 public sealed record ClientDetail(

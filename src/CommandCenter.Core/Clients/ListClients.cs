@@ -48,10 +48,23 @@ public static class ListClients
             var lines = await db.RecurringLines.AsNoTracking()
                 .Join(db.Agreements.Where(a => ids.Contains(a.ClientId)), l => l.AgreementId, a => a.Id, (l, a) => new
                 {
-                    a.ClientId, l.Item!.UnitPrice, l.UnitPriceOverride, l.Quantity, l.IncludedUnits, l.Minimum, l.EffectiveFrom, l.EffectiveTo,
+                    l.Id, a.ClientId, l.Item!.UnitPrice, l.UnitPriceOverride, l.Quantity, l.IncludedUnits, l.Minimum, l.EffectiveFrom, l.EffectiveTo, l.SourceKind,
                 })
                 .ToListAsync(cancellationToken);
             var byClient = lines.ToLookup(l => l.ClientId);
+
+            // Vendor-bound lines bill the newest synced count (the billing engine's own counting), not a kept number.
+            var vendorCounts = new Dictionary<Guid, decimal>();
+            if (lines.Any(l => l.SourceKind == QuantitySourceKind.Vendor))
+            {
+                var inputs = await Billing.BillingInputs.LoadAsync(db, Billing.BillingPeriod.Of(today), null, ids, cancellationToken);
+                foreach (var line in inputs.Clients.SelectMany(c => c.Lines).Where(l => l.VendorSourced))
+                {
+                    vendorCounts[line.LineId] = line.Binding is { } binding && line.Source is { } source ? Billing.BillingEngine.Count(binding, source.Snapshots).Count : 0;
+                }
+            }
+
+            decimal Quantity(Guid lineId, QuantitySourceKind kind, decimal manual) => kind == QuantitySourceKind.Vendor ? vendorCounts.GetValueOrDefault(lineId) : manual;
 
             var items = pageRows.Select(r => new ClientRow(
                 r.Id,
@@ -62,7 +75,7 @@ public static class ListClients
                 byClient[r.Id].Count(),
                 byClient[r.Id]
                     .Where(l => l.EffectiveFrom <= today && (l.EffectiveTo is null || l.EffectiveTo > today))
-                    .Sum(l => Money.RoundCents((l.UnitPriceOverride ?? l.UnitPrice) * RecurringLine.BilledQuantity(l.Quantity, l.IncludedUnits, l.Minimum)))))
+                    .Sum(l => Money.RoundCents((l.UnitPriceOverride ?? l.UnitPrice) * RecurringLine.BilledQuantity(Quantity(l.Id, l.SourceKind, l.Quantity), l.IncludedUnits, l.Minimum)))))
                 .ToList();
             return new Paged<ClientRow>(items, total);
         }

@@ -217,6 +217,44 @@ public sealed class BillingApiTests(AppFactory app, ITestOutputHelper output) : 
         adjust.StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task ClientList_AfterASyncAddsAWorkstation_ValuesTheVendorLineAtTheNewCount()
+    {
+        using var http = await ReadyAsync();
+        // A client whose recurring lines all run the whole month, unadjusted (another test adjusts one) and unflagged, and whose workstation line
+        // bills exactly what is counted (no included units or minimum in the way).
+        var invoice = Invoices(await RunAsync(http)).First(i =>
+            i.GetProperty("openFlags").GetInt32() == 0 && i.GetProperty("status").GetString() == "draft"
+            && World.Companies.Any(c => c.ClientName == i.GetProperty("clientName").GetString())
+            && i.GetProperty("lines").EnumerateArray().Where(l => l.GetProperty("kind").GetString() == "recurring").ToList() is { Count: > 0 } recurring
+            && recurring.All(l => l.GetProperty("decision").ValueKind == JsonValueKind.Null && l.GetProperty("change").GetString() != "removed"
+                && !l.GetProperty("reasons").EnumerateArray().Any(r => r.GetString()!.StartsWith("Manual override", StringComparison.Ordinal))
+                && l.GetProperty("provenance").GetProperty("daysActive").GetInt32() == l.GetProperty("provenance").GetProperty("daysInPeriod").GetInt32())
+            && WorkstationLine(i) is { } ws && ws.GetProperty("quantity").GetDecimal() == ws.GetProperty("provenance").GetProperty("count").GetDecimal());
+        var clientId = invoice.GetProperty("clientId").GetGuid();
+        var name = invoice.GetProperty("clientName").GetString()!;
+        var price = WorkstationLine(invoice)!.Value.GetProperty("unitPrice").GetDecimal();
+        var before = await MonthlyRecurringAsync(http, clientId, name);
+        before.ShouldBe(RecurringTotal(invoice));
+
+        World.AddDevice(World.Companies.Single(c => c.ClientName == name).NinjaOneOrganizationId, withHuntressAgent: false);
+        (await http.PostAsync($"/api/v1/vendor-connections/{await ConnectionIdAsync(http, "ninjaone")}/sync?wait=true", null, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var after = await MonthlyRecurringAsync(http, clientId, name);
+        after.ShouldBe(before + price);
+        await http.PostAsync($"/api/v1/billing-runs/{Period}/refresh", null, Ct);
+        after.ShouldBe(RecurringTotal(Invoices(await RunAsync(http)).Single(i => i.GetProperty("clientId").GetGuid() == clientId)));
+    }
+
+    private static decimal RecurringTotal(JsonElement invoice) =>
+        invoice.GetProperty("lines").EnumerateArray().Where(l => l.GetProperty("kind").GetString() == "recurring").Sum(l => l.GetProperty("amount").GetDecimal());
+
+    private static async Task<decimal> MonthlyRecurringAsync(HttpClient http, Guid clientId, string name)
+    {
+        var list = await http.GetFromJsonAsync<JsonElement>($"/api/v1/clients?search={Uri.EscapeDataString(name)}", Ct);
+        return list.GetProperty("items").EnumerateArray().Single(c => c.GetProperty("id").GetGuid() == clientId).GetProperty("monthlyRecurring").GetDecimal();
+    }
+
     [Theory]
     [InlineData("2026-13")]
     [InlineData("november")]
