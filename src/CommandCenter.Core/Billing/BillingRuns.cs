@@ -19,31 +19,8 @@ public sealed class BillingEvents
     public void Publish(BillingChange change) => Changed?.Invoke(change);
 }
 
-/// <summary>One writer per tenant's runs at a time: refreshes, landed syncs, adjustments and approvals never interleave.</summary>
-public sealed class BillingLocks
-{
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, SemaphoreSlim> _locks = new();
-
-    public async Task<IDisposable> AcquireAsync(Guid tenantId, CancellationToken cancellationToken)
-    {
-        var gate = _locks.GetOrAdd(tenantId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        return new Release(gate);
-    }
-
-    private sealed class Release(SemaphoreSlim gate) : IDisposable
-    {
-        private int _done;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _done, 1) == 0)
-            {
-                gate.Release();
-            }
-        }
-    }
-}
+/// <summary>One writer per tenant's runs at a time (keyed by tenant id): refreshes, landed syncs, adjustments and approvals never interleave.</summary>
+public sealed class BillingLocks : KeyedLocks;
 
 public sealed record RunTotals(decimal Total, decimal? PreviousTotal, int Invoices, int Changed, int Flagged, int OpenFlags, int Approved, int CreditMemos)
 {

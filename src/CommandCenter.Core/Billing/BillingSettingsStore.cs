@@ -43,10 +43,7 @@ public static class BillingSettingsStore
     public static void Validate(Request r)
     {
         var v = new Validator();
-        if (r.StaleAfterHours is < 1 or > 24 * 31)
-        {
-            v.Add("staleAfterHours", "Stale after must be between 1 and 744 hours.");
-        }
+        v.Range("staleAfterHours", r.StaleAfterHours, 1, 24 * 31, "Stale after", " hours");
 
         if (r.DropPercent is <= 0 or > 100)
         {
@@ -59,21 +56,7 @@ public static class BillingSettingsStore
         }
 
         v.Money("highlightAmount", r.HighlightAmount, "Highlight amount");
-        if (r.PaymentTermsDays is < 0 or > 365)
-        {
-            v.Add("paymentTermsDays", "Payment terms must be between 0 and 365 days.");
-        }
-
-        if (r.TimeIncrementMinutes is < 1 or > 240)
-        {
-            v.Add("timeIncrementMinutes", "The time increment must be between 1 and 240 minutes.");
-        }
-
-        if (r.TicketMinimumMinutes is < 0 or > 480)
-        {
-            v.Add("ticketMinimumMinutes", "The per-ticket minimum must be between 0 and 480 minutes.");
-        }
-
+        TermsRules(v, r.TimeIncrementMinutes, r.TicketMinimumMinutes, r.PaymentTermsDays);
         var prefix = r.InvoicePrefix ?? "";
         if (prefix.Any(ch => char.IsWhiteSpace(ch) || char.IsControl(ch)))
         {
@@ -102,6 +85,12 @@ public static class BillingSettingsStore
         v.MaxLength("reason", r.Reason, 1000, "Reason");
         v.ThrowIfInvalid();
     }
+
+    /// <summary>Time increment, per-ticket minimum and payment terms: the same bounds for the tenant and for a client's override.</summary>
+    public static Validator TermsRules(Validator v, int? incrementMinutes, int? minimumMinutes, int? paymentTermsDays) => v
+        .Range("timeIncrementMinutes", incrementMinutes, 1, 240, "The time increment", " minutes")
+        .Range("ticketMinimumMinutes", minimumMinutes, 0, 480, "The per-ticket minimum", " minutes")
+        .Range("paymentTermsDays", paymentTermsDays, 0, 365, "Payment terms", " days");
 
     public sealed class Handler(TenantDb tenantDb, AuditWriter audit, TimeProvider time)
     {

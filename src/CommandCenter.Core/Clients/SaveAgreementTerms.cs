@@ -30,22 +30,7 @@ public static class SaveAgreementTerms
 
     public static void Validate(Request r)
     {
-        var v = new Validator();
-        if (r.TimeIncrementMinutes is < 1 or > 240)
-        {
-            v.Add("timeIncrementMinutes", "The time increment must be between 1 and 240 minutes.");
-        }
-
-        if (r.TicketMinimumMinutes is < 0 or > 480)
-        {
-            v.Add("ticketMinimumMinutes", "The per-ticket minimum must be between 0 and 480 minutes.");
-        }
-
-        if (r.PaymentTermsDays is < 0 or > 365)
-        {
-            v.Add("paymentTermsDays", "Payment terms must be between 0 and 365 days.");
-        }
-
+        var v = Billing.BillingSettingsStore.TermsRules(new Validator(), r.TimeIncrementMinutes, r.TicketMinimumMinutes, r.PaymentTermsDays);
         v.MaxLength("reason", r.Reason, 1000, "Reason");
         v.ThrowIfInvalid();
     }

@@ -86,6 +86,17 @@ public sealed class Validator
         return this;
     }
 
+    /// <summary>A whole number within [min, max] when given: "{label} must be between {min} and {max}{unit}."</summary>
+    public Validator Range(string field, int? value, int min, int max, string label, string unit = "")
+    {
+        if (value is { } v && (v < min || v > max))
+        {
+            Add(field, $"{label} must be between {min:N0} and {max:N0}{unit}.");
+        }
+
+        return this;
+    }
+
     public Validator Quantity(string field, decimal? value, string label)
     {
         if (value is null)

@@ -39,25 +39,15 @@ public static class SaveConnection
             v.Add("inventoryPath", "Inventory path must start with '/'.");
         }
 
-        if (r.ScheduleMinutes is < 1 or > 1440)
-        {
-            v.Add("scheduleMinutes", "Schedule must be between 1 and 1,440 minutes.");
-        }
+        v.Range("scheduleMinutes", r.ScheduleMinutes, 1, 1440, "Schedule", " minutes");
 
         if (r.RequestsPerMinute is < 0 or > 100_000)
         {
             v.Add("requestsPerMinute", "Requests per minute must be between 0 (no limit) and 100,000.");
         }
 
-        if (r.PageSize is < 1 or > 1000)
-        {
-            v.Add("pageSize", "Page size must be between 1 and 1,000.");
-        }
-
-        if (r.TimeoutSeconds is < 1 or > 300)
-        {
-            v.Add("timeoutSeconds", "Timeout must be between 1 and 300 seconds.");
-        }
+        v.Range("pageSize", r.PageSize, 1, 1000, "Page size")
+            .Range("timeoutSeconds", r.TimeoutSeconds, 1, 300, "Timeout", " seconds");
 
         if (r.MaxRetries is < 0 or > 10)
         {

@@ -328,28 +328,5 @@ public static class SyncConnection
     }
 }
 
-/// <summary>One sync per connection at a time within this process.</summary>
-public sealed class SyncLocks
-{
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, SemaphoreSlim> _locks = new();
-
-    public async Task<IDisposable> AcquireAsync(Guid connectionId, CancellationToken cancellationToken)
-    {
-        var gate = _locks.GetOrAdd(connectionId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        return new Release(gate);
-    }
-
-    private sealed class Release(SemaphoreSlim gate) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-            {
-                gate.Release();
-            }
-        }
-    }
-}
+/// <summary>One sync per connection at a time within this process (keyed by connection id).</summary>
+public sealed class SyncLocks : Common.KeyedLocks;
