@@ -1,10 +1,16 @@
 using BenchmarkDotNet.Running;
 using CommandCenter.Benchmarks;
 
-// "sync …" runs the vendor sync measurement; anything else goes to BenchmarkDotNet.
-if (args.Length > 0 && args[0] == "sync")
+// "sync …", "billing …" and "review-page …" run measuring scenarios; anything else goes to BenchmarkDotNet.
+switch (args.Length > 0 ? args[0] : "")
 {
-    return await SyncScenario.RunAsync(args[1..]);
+    case "sync":
+        return await SyncScenario.RunAsync(args[1..]);
+    case "billing":
+        return await BillingScenario.RunAsync(args[1..]);
+    case "billing-measure":
+        // The measured half of "billing", in its own process (started by it).
+        return await BillingScenario.MeasureAsync(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
