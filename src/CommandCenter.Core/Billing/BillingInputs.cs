@@ -58,17 +58,30 @@ public static class BillingInputs
 
         var orgsByClient = organizations.ToLookup(o => (o.ClientId, o.ConnectionId));
         var orgKeys = organizations.Select(o => o.ExternalId).Distinct().ToList();
-        var heads = boundConnections.Count == 0 ? [] : await SnapshotQueries.NewestAsync(
-            db.CountSnapshots.Where(s => boundConnections.Contains(s.ConnectionId) && (!scoped || orgKeys.Contains(s.OrganizationExternalId))), cancellationToken);
         var wanted = organizations.Select(o => (o.ConnectionId, o.ExternalId)).ToHashSet();
-        var snapshotIds = heads.Where(h => wanted.Contains((h.ConnectionId, h.OrganizationExternalId))).Select(h => h.Id).ToList();
         var snapshots = new Dictionary<(Guid, string, string), CountSnapshot>();
-        foreach (var chunk in snapshotIds.Chunk(2000))
+        if (boundConnections.Count > 0)
         {
-            var ids = chunk.ToList();
-            foreach (var s in await db.CountSnapshots.AsNoTracking().Where(s => ids.Contains(s.Id)).ToListAsync(cancellationToken))
+            // One query: a snapshot is the newest of its (connection, organisation, metric) when no later one exists, which
+            // the composite snapshot index answers without touching any evidence; only mapped organisations' are read.
+            // (Reading them by a list of snapshot ids made SQLite walk all of the tenant's snapshots once per chunk of ids:
+            // without statistics its planner prefers the TenantId-led index to a long IN list on the primary key.)
+            var newest = db.CountSnapshots.AsNoTracking().Where(s => boundConnections.Contains(s.ConnectionId));
+            if (scoped)
             {
-                snapshots[(s.ConnectionId, s.OrganizationExternalId, s.Metric)] = s;
+                newest = newest.Where(s => orgKeys.Contains(s.OrganizationExternalId));
+            }
+
+            newest = newest.Where(s =>
+                !db.CountSnapshots.Any(n => n.ConnectionId == s.ConnectionId && n.OrganizationExternalId == s.OrganizationExternalId && n.Metric == s.Metric && n.TakenUtc > s.TakenUtc)
+                && db.VendorOrganizations.Any(o => o.ConnectionId == s.ConnectionId && o.ExternalId == s.OrganizationExternalId && o.ClientId != null && o.Active && !o.Ignored));
+            foreach (var s in await newest.ToListAsync(cancellationToken))
+            {
+                // Two snapshots of one key taken at the same instant: one of them, as before.
+                if (wanted.Contains((s.ConnectionId, s.OrganizationExternalId)))
+                {
+                    snapshots.TryAdd((s.ConnectionId, s.OrganizationExternalId, s.Metric), s);
+                }
             }
         }
 
@@ -129,16 +142,21 @@ public static class BillingInputs
         // The last posted invoice of each client before this period.
         var postedHeads = await db.Invoices.AsNoTracking()
             .Where(i => i.Status == InvoiceStatus.Posted && (!scoped || clientIds.Contains(i.ClientId)))
-            .Join(db.BillingRuns.Where(r => r.Period < start), i => i.RunId, r => r.Id, (i, r) => new { i.Id, i.ClientId, r.Period })
+            .Join(db.BillingRuns.Where(r => r.Period < start), i => i.RunId, r => r.Id, (i, r) => new { i.ClientId, i.RunId, r.Period })
             .ToListAsync(cancellationToken);
-        var previousIds = postedHeads.GroupBy(h => h.ClientId).Select(g => g.MaxBy(h => h.Period)!).ToDictionary(h => h.Id, h => h.Period);
         var previous = new Dictionary<Guid, PreviousInvoice>();
-        foreach (var chunk in previousIds.Keys.Chunk(2000))
+        // Read per run by client (the run + client index); a list of invoice ids had SQLite scan all of the tenant's
+        // invoices, every month's lines included, once per chunk (as with the snapshots above).
+        foreach (var run in postedHeads.GroupBy(h => h.ClientId).Select(g => g.MaxBy(h => h.Period)!).GroupBy(h => (h.RunId, h.Period)))
         {
-            var ids = chunk.ToList();
-            foreach (var p in await db.Invoices.AsNoTracking().Where(i => ids.Contains(i.Id)).Select(i => new { i.Id, i.ClientId, i.Total, i.Lines }).ToListAsync(cancellationToken))
+            var postedRunId = run.Key.RunId;
+            foreach (var chunk in run.Select(h => h.ClientId).Chunk(2000))
             {
-                previous[p.ClientId] = new PreviousInvoice(new BillingPeriod(previousIds[p.Id]), p.Total, p.Lines);
+                var ids = chunk.ToList();
+                foreach (var p in await db.Invoices.AsNoTracking().Where(i => i.RunId == postedRunId && ids.Contains(i.ClientId)).Select(i => new { i.ClientId, i.Total, i.Lines }).ToListAsync(cancellationToken))
+                {
+                    previous[p.ClientId] = new PreviousInvoice(new BillingPeriod(run.Key.Period), p.Total, p.Lines);
+                }
             }
         }
 
