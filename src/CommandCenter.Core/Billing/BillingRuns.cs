@@ -125,8 +125,11 @@ public static class BillingRuns
 
         public async Task<RunView> RefreshAsync(AppDbContext db, BillingPeriod period, IReadOnlyCollection<Guid>? clients, string why, CancellationToken cancellationToken)
         {
-            var view = await OpenAsync(db, period, cancellationToken);
-            if (view.Status == RunStatus.Posted)
+            // Only the run's status matters here: OpenAsync of an existing run reads every invoice, which doubled the reads of
+            // a refresh. A run that does not exist yet is created and computed first, as before.
+            var status = await db.BillingRuns.AsNoTracking().Where(r => r.Period == period.Start).Select(r => (RunStatus?)r.Status).SingleOrDefaultAsync(cancellationToken)
+                ?? (await OpenAsync(db, period, cancellationToken)).Status;
+            if (status == RunStatus.Posted)
             {
                 throw new ConflictException($"{period.Display} is posted and locked; its invoices no longer change.");
             }
@@ -329,9 +332,7 @@ public static class BillingRuns
                 return;
             }
 
-            var inputs = await BillingInputs.LoadAsync(db, period, run.Id, clients, cancellationToken);
-            var now = time.GetUtcNow().UtcDateTime;
-            var drafts = BillingEngine.Build(period, inputs.Clients, inputs.Settings, inputs.TimeItem, inputs.BlockItem, now);
+            var (drafts, now) = await DraftAsync(db, period, run.Id, clients, cancellationToken);
 
             var existingQuery = db.Invoices.Where(i => i.RunId == run.Id);
             if (clients is not null)
@@ -398,6 +399,17 @@ public static class BillingRuns
             {
                 events.Publish(new BillingChange(run.TenantId, period.Start, run.Version, changed, why));
             }
+        }
+
+        /// <summary>
+        /// Loads the inputs and runs the engine. A method of its own so that the inputs (all the newest evidence) are
+        /// garbage once the drafts exist, instead of staying reachable from the caller while the invoices are written.
+        /// </summary>
+        private async Task<(IReadOnlyList<DraftInvoice> Drafts, DateTime Now)> DraftAsync(AppDbContext db, BillingPeriod period, Guid runId, IReadOnlyCollection<Guid>? clients, CancellationToken cancellationToken)
+        {
+            var inputs = await BillingInputs.LoadAsync(db, period, runId, clients, cancellationToken);
+            var now = time.GetUtcNow().UtcDateTime;
+            return (BillingEngine.Build(period, inputs.Clients, inputs.Settings, inputs.TimeItem, inputs.BlockItem, now), now);
         }
 
         public static async Task<RunView?> ViewAsync(AppDbContext db, BillingPeriod period, CancellationToken cancellationToken)
