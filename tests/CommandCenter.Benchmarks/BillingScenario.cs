@@ -16,12 +16,15 @@ namespace CommandCenter.Benchmarks;
 /// <summary>
 /// Measures the month-end billing run at scale: seeds (not timed) a tenant in a fresh SQLite file through the real EF
 /// model (<see cref="BillingSeed"/>), then — in a child process, so the seeding's memory is not counted, with the app's
-/// server GC — opens the current month through the real <see cref="BillingRuns.Handler"/> from a real DI container,
-/// refreshes it unchanged and after a sync changed ~10 % of the snapshots, and times the loader and the engine alone.
-/// Prints wall time, GC allocations and the peak working set of each step (the peak is reset between steps).
+/// server GC — opens the current month through the real <see cref="BillingRuns.Handler"/> from a real DI container
+/// (a: the first open in a fresh process, EF queries compiled and code jitted on the way), refreshes it unchanged (b)
+/// and after a sync changed ~10 % of the snapshots (c), opens it again from scratch in the now warm process (a'), and
+/// times the loader (e) and the engine (d) alone. Prints wall time, CPU time, GC allocations and the peak working set
+/// of each step (the peak is reset between steps).
 /// <code>
 /// dotnet run -c Release --project tests/CommandCenter.Benchmarks -- billing --clients 5000 --lines 15 --time-entries 50000
-/// dotnet run -c Release --project tests/CommandCenter.Benchmarks -- billing --db /tmp/bench-billing.db   # kept for the app
+/// dotnet run -c Release --project tests/CommandCenter.Benchmarks -- billing --db /tmp/bench-billing.db           # kept for the app
+/// dotnet run -c Release --project tests/CommandCenter.Benchmarks -- billing --db /tmp/bench-billing.db --reuse   # measure it again
 /// </code>
 /// </summary>
 internal static class BillingScenario
@@ -63,7 +66,7 @@ internal static class BillingScenario
             // The measured part runs in its own process: a fresh heap and working set, no cached data.
             var start = new ProcessStartInfo("dotnet")
             {
-                ArgumentList = { Path.Combine(AppContext.BaseDirectory, "CommandCenter.Benchmarks.dll"), "billing-measure", "--db", path, "--steps", Arg(args, "--steps", "abcde") },
+                ArgumentList = { Path.Combine(AppContext.BaseDirectory, "CommandCenter.Benchmarks.dll"), "billing-measure", "--db", path, "--steps", Arg(args, "--steps", "abcwde") },
                 UseShellExecute = false,
             };
             start.Environment["DOTNET_gcServer"] = gc == "server" ? "1" : "0";
@@ -112,7 +115,7 @@ internal static class BillingScenario
     {
         var path = Arg(args, "--db", "");
         // --steps picks steps (e.g. "e" to time the loader alone while profiling); all by default.
-        var only = Arg(args, "--steps", "abcde");
+        var only = Arg(args, "--steps", "abcwde");
         Guid tenantId;
         using (var lookup = BuildHost(path, tenantId: null, identity: false))
         await using (var db = await lookup.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
@@ -173,6 +176,21 @@ internal static class BillingScenario
             }));
         }
 
+        if (only.Contains('w'))
+        {
+            await using (var db = factory.CreateDbContext().ForTenant(tenantId, "benchmark"))
+            {
+                await db.BillingRuns.Where(r => r.Period == period.Start).ExecuteDeleteAsync();
+            }
+
+            steps.Add(await MeasureStepAsync("(a') OpenAsync again, warm process (run deleted first)", async () =>
+            {
+                await using var scope = services.CreateAsyncScope();
+                var view = await scope.ServiceProvider.GetRequiredService<BillingRuns.Handler>().OpenAsync(period);
+                return string.Create(CultureInfo.InvariantCulture, $"{view.Totals.Invoices:N0} invoices, {view.Totals.Changed:N0} changed, {view.Totals.Flagged:N0} flagged");
+            }));
+        }
+
         Guid? runId;
         await using (var db = factory.CreateDbContext().ForTenant(tenantId, "benchmark"))
         {
@@ -201,37 +219,35 @@ internal static class BillingScenario
         }
 
         inputs = null;
-        using var process = Process.GetCurrentProcess();
-        process.Refresh();
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Billing run of {period} for {clients:N0} clients — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, SQLite"));
+            $"Billing run of {period} for {clients:N0} clients — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, SQLite; load average {LoadAverage()}"));
         Console.WriteLine();
-        Console.WriteLine("| step | time | allocated | peak working set | result |");
-        Console.WriteLine("|---|---|---|---|---|");
+        Console.WriteLine("| step | time | CPU | allocated | peak working set | result |");
+        Console.WriteLine("|---|---|---|---|---|---|");
         foreach (var s in steps)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {s.Name} | {s.Elapsed.TotalSeconds:F2} s | {Mb(s.Allocated):N0} MB | {Mb(s.PeakWorkingSet):N0} MB | {s.Result} |"));
+                $"| {s.Name} | {s.Elapsed.TotalSeconds:F2} s | {s.Cpu.TotalSeconds:F2} s | {Mb(s.Allocated):N0} MB | {Mb(s.PeakWorkingSet):N0} MB | {s.Result} |"));
         }
 
         // The target is about building the run: open, refresh unchanged, refresh after a sync.
-        var build = steps.Where(s => s.Name.StartsWith("(a)", StringComparison.Ordinal) || s.Name.StartsWith("(b)", StringComparison.Ordinal) || s.Name.StartsWith("(c)", StringComparison.Ordinal)).ToList();
+        var build = steps.Where(s => s.Name.StartsWith("(a", StringComparison.Ordinal) || s.Name.StartsWith("(b)", StringComparison.Ordinal) || s.Name.StartsWith("(c)", StringComparison.Ordinal)).ToList();
         if (build.Count == 0)
         {
             return 0;
         }
 
-        var slowest = build.MaxBy(s => s.Elapsed)!;
         var peak = build.Max(s => s.PeakWorkingSet);
-        var met = slowest.Elapsed.TotalSeconds < TargetSeconds && peak < TargetBytes;
+        var met = build.All(s => s.Elapsed.TotalSeconds < TargetSeconds) && peak < TargetBytes;
+        static string Mark(bool ok) => ok ? "met" : "MISSED";
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Verdict: {(met ? "MET" : "MISSED")} — slowest build step {slowest.Elapsed.TotalSeconds:F2} s (target < {TargetSeconds:F0} s), peak working set {Mb(peak):N0} MB (target < 1,024 MB); process peak {Mb(process.PeakWorkingSet64):N0} MB."));
+            $"Verdict (< {TargetSeconds:F0} s and < 1 GB): {string.Join("; ", build.Select(s => $"{s.Name[..s.Name.IndexOf(')', StringComparison.Ordinal)]}) {s.Elapsed.TotalSeconds:F1} s {Mark(s.Elapsed.TotalSeconds < TargetSeconds)}"))}; peak working set {Mb(peak):N0} MB {Mark(peak < TargetBytes)}."));
         return met ? 0 : 1;
     }
 
-    private sealed record Step(string Name, TimeSpan Elapsed, long Allocated, long PeakWorkingSet, string Result);
+    private sealed record Step(string Name, TimeSpan Elapsed, TimeSpan Cpu, long Allocated, long PeakWorkingSet, string Result);
 
     private static async Task<Step> MeasureStepAsync(string name, Func<Task<string>> action)
     {
@@ -240,12 +256,13 @@ internal static class BillingScenario
         GC.Collect();
         ResetPeakWorkingSet();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var cpuBefore = CpuTime();
         var watch = Stopwatch.StartNew();
         var result = await action();
         watch.Stop();
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-        var step = new Step(name, watch.Elapsed, allocated, PeakWorkingSet(), result);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {step.Elapsed.TotalSeconds:F2} s, {Mb(step.Allocated):N0} MB allocated, peak {Mb(step.PeakWorkingSet):N0} MB — {result}"));
+        var step = new Step(name, watch.Elapsed, CpuTime() - cpuBefore, allocated, PeakWorkingSet(), result);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {step.Elapsed.TotalSeconds:F2} s ({step.Cpu.TotalSeconds:F2} s CPU), {Mb(step.Allocated):N0} MB allocated, peak {Mb(step.PeakWorkingSet):N0} MB — {result}"));
         return step;
     }
 
@@ -259,6 +276,26 @@ internal static class BillingScenario
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Elsewhere the figure is the process's peak so far.
+        }
+    }
+
+    /// <summary>CPU time of the whole process (every thread, the GC's too): steadier than wall time on a shared machine.</summary>
+    private static TimeSpan CpuTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
+
+    /// <summary>The 1-minute load average (Linux), so a reader can tell a busy machine's figures from a quiet one's.</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "n/a";
         }
     }
 

@@ -305,7 +305,8 @@ internal static class BillingSeed
                 };
                 if (!open)
                 {
-                    ticket.ClosedUtc = ticket.OpenedUtc.AddHours(rng.Next(1, 72));
+                    var closed = ticket.OpenedUtc.AddHours(rng.Next(1, 72));
+                    ticket.ClosedUtc = closed < now ? closed : now.AddMinutes(-5);
                     ticket.ClosedBy = ticket.Technician;
                 }
 
@@ -327,7 +328,8 @@ internal static class BillingSeed
                         WorkDate = workDate,
                         Minutes = rng.NextDouble() < 0.15 ? rng.Next(1, 4) * 5 + 5 : rng.Next(1, 13) * 10 + (rng.NextDouble() < 0.3 ? 5 : 0),
                         Notes = e == 0 ? "Remote session; investigated and fixed." : "Follow-up and confirmation with the user.",
-                        CreatedUtc = now,
+                        // Logged the evening of the work (time logged after a posted month bills late, in the next one).
+                        CreatedUtc = Min(workDate.ToDateTime(new TimeOnly(17, 30), DateTimeKind.Utc), now),
                     };
                     if (!open && rng.NextDouble() < 0.03)
                     {
@@ -479,7 +481,8 @@ internal static class BillingSeed
         var clients = inputs.Clients.Select(c => LastMonth(c, rng)).ToList();
         var drafts = BillingEngine.Build(period, clients, inputs.Settings, inputs.TimeItem, inputs.BlockItem, now);
         var settings = await db.BillingSettings.SingleAsync();
-        var postedAt = period.End.ToDateTime(new TimeOnly(9, 0), DateTimeKind.Utc).AddDays(2);
+        // Posted a few days into this month, after last month's tickets had closed (none of its time bills late).
+        var postedAt = Min(period.End.ToDateTime(new TimeOnly(9, 0), DateTimeKind.Utc).AddDays(4), now.AddHours(-2));
         var run = new BillingRun { Period = period.Start, Status = RunStatus.Posted, CreatedUtc = postedAt, RefreshedUtc = postedAt, PostedUtc = postedAt, Version = 1 };
         db.BillingRuns.Add(run);
         await using var tx = await db.Database.BeginTransactionAsync();
@@ -845,6 +848,8 @@ internal static class BillingSeed
     private static string Name(string prefix, string kind, int i) => string.Create(CultureInfo.InvariantCulture, $"{prefix}-{kind}-{i:D3}");
 
     private static T Pick<T>(Random rng, T[] values) => values[rng.Next(values.Length)];
+
+    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
 
     private sealed class IdCounter
     {
