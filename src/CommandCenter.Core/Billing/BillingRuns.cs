@@ -116,7 +116,10 @@ public static class BillingRuns
                     var now = time.GetUtcNow().UtcDateTime;
                     db.BillingRuns.Add(new BillingRun { Period = period.Start, CreatedUtc = now, RefreshedUtc = now });
                     await db.SaveChangesAsync(cancellationToken);
-                    await RecomputeLockedAsync(db, period, null, "created", refreshed: true, cancellationToken);
+                    if (await RecomputeLockedAsync(db, period, null, "created", refreshed: true, cancellationToken) is { } created)
+                    {
+                        return created;
+                    }
                 }
             }
 
@@ -136,7 +139,10 @@ public static class BillingRuns
 
             using (await locks.AcquireAsync(db.CurrentTenantId!.Value, cancellationToken))
             {
-                await RecomputeLockedAsync(db, period, clients, why, refreshed: clients is null, cancellationToken);
+                if (await RecomputeLockedAsync(db, period, clients, why, refreshed: clients is null, cancellationToken) is { } view)
+                {
+                    return view;
+                }
             }
 
             return (await ViewAsync(db, period, cancellationToken))!;
@@ -321,15 +327,17 @@ public static class BillingRuns
         /// <summary>
         /// Rebuilds the invoices of the given clients (all when null) from the newest snapshots and writes them in one
         /// transaction. Drafts take the new result; approved invoices keep theirs and say "newer counts available";
-        /// posted invoices never change.
+        /// posted invoices never change. A full rebuild holds every invoice of the run once written, and returns the run's
+        /// view made of them (what <see cref="ViewAsync"/> would read back: 5,000 invoices' lines deserialized again);
+        /// a partial one returns null.
         /// </summary>
-        private async Task RecomputeLockedAsync(AppDbContext db, BillingPeriod period, IReadOnlyCollection<Guid>? clients, string why, bool refreshed, CancellationToken cancellationToken)
+        private async Task<RunView?> RecomputeLockedAsync(AppDbContext db, BillingPeriod period, IReadOnlyCollection<Guid>? clients, string why, bool refreshed, CancellationToken cancellationToken)
         {
             var started = time.GetTimestamp();
             var run = await db.BillingRuns.SingleAsync(r => r.Period == period.Start, cancellationToken);
             if (run.Status == RunStatus.Posted)
             {
-                return;
+                return null;
             }
 
             var (drafts, now) = await DraftAsync(db, period, run.Id, clients, cancellationToken);
@@ -342,6 +350,8 @@ public static class BillingRuns
             }
 
             var existing = await existingQuery.ToDictionaryAsync(i => i.ClientId, cancellationToken);
+            // Every invoice of the run after the rebuild (full rebuilds only): the loaded ones, less the removed, plus the new.
+            var invoices = clients is null ? new HashSet<Invoice>(existing.Values) : null;
             var changed = new List<Guid>();
             await using IDbContextTransaction tx = await db.Database.BeginTransactionAsync(cancellationToken);
             foreach (var draft in drafts)
@@ -350,6 +360,7 @@ public static class BillingRuns
                 {
                     invoice = new Invoice { RunId = run.Id, ClientId = draft.ClientId, ClientName = draft.ClientName };
                     db.Invoices.Add(invoice);
+                    invoices?.Add(invoice);
                     Apply(invoice, draft, now);
                     changed.Add(draft.ClientId);
                     continue;
@@ -378,6 +389,7 @@ public static class BillingRuns
             foreach (var gone in existing.Values.Where(i => i.Status == InvoiceStatus.Draft))
             {
                 db.Invoices.Remove(gone);
+                invoices?.Remove(gone);
                 changed.Add(gone.ClientId);
             }
 
@@ -399,6 +411,8 @@ public static class BillingRuns
             {
                 events.Publish(new BillingChange(run.TenantId, period.Start, run.Version, changed, why));
             }
+
+            return invoices is null ? null : View(run, period, invoices);
         }
 
         /// <summary>
@@ -420,9 +434,13 @@ public static class BillingRuns
                 return null;
             }
 
-            var invoices = await db.Invoices.AsNoTracking().Where(i => i.RunId == run.Id).ToListAsync(cancellationToken);
-            invoices = [.. invoices.OrderBy(i => i.ClientName, StringComparer.OrdinalIgnoreCase).ThenBy(i => i.ClientId)];
-            return new RunView(run.Id, period, run.Status, run.Version, run.RefreshedUtc, Totals(invoices), invoices);
+            return View(run, period, await db.Invoices.AsNoTracking().Where(i => i.RunId == run.Id).ToListAsync(cancellationToken));
+        }
+
+        private static RunView View(BillingRun run, BillingPeriod period, IEnumerable<Invoice> invoices)
+        {
+            List<Invoice> ordered = [.. invoices.OrderBy(i => i.ClientName, StringComparer.OrdinalIgnoreCase).ThenBy(i => i.ClientId)];
+            return new RunView(run.Id, period, run.Status, run.Version, run.RefreshedUtc, Totals(ordered), ordered);
         }
 
         public static RunTotals Totals(IReadOnlyCollection<Invoice> invoices)
