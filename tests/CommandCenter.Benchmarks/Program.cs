@@ -8,6 +8,8 @@ switch (args.Length > 0 ? args[0] : "")
         return await SyncScenario.RunAsync(args[1..]);
     case "billing":
         return await BillingScenario.RunAsync(args[1..]);
+    case "review-page":
+        return await ReviewPageScenario.RunAsync(args[1..]);
     case "billing-measure":
         // The measured half of "billing", in its own process (started by it).
         return await BillingScenario.MeasureAsync(args[1..]);
