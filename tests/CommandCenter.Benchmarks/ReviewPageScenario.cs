@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using CommandCenter.Billing;
+using CommandCenter.Persistence;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
 namespace CommandCenter.Benchmarks;
@@ -12,6 +15,7 @@ namespace CommandCenter.Benchmarks;
 /// the others are warm. Also prints the app's peak working set.
 /// <code>
 /// dotnet run -c Release --project tests/CommandCenter.Benchmarks -- review-page --db /tmp/bench-billing.db                      # /billing/{this month}
+/// dotnet run -c Release --project tests/CommandCenter.Benchmarks -- review-page --db /tmp/bench-billing.db --new-run                      # first open computes the month
 /// dotnet run -c Release --project tests/CommandCenter.Benchmarks -- review-page --db /tmp/bench-billing.db --url /clients --row "[data-testid=client-row]"
 /// </code>
 /// </summary>
@@ -36,6 +40,18 @@ internal static class ReviewPageScenario
         {
             Console.Error.WriteLine($"{db} does not exist: seed it first with `billing --db {db}`.");
             return 2;
+        }
+
+        if (args.Contains("--new-run"))
+        {
+            // The month's run is deleted first: the first open then creates and computes it, as on the first day of review.
+            var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite($"Data Source={db}", s => s.MigrationsAssembly(PersistenceModule.SqliteMigrationsAssembly)).Options;
+            await using var context = new AppDbContext(options);
+            var start = DateOnly.ParseExact(period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            // Across tenants on purpose: the benchmark database holds the one benchmark tenant.
+            var deleted = await context.BillingRuns.IgnoreQueryFilters([AppDbContext.TenantFilter]).Where(r => r.Period == start && r.Status == RunStatus.Open).ExecuteDeleteAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Console.WriteLine($"Deleted {deleted} open run(s) of {period}: the first open computes the month.");
         }
 
         var root = RepositoryRoot();
