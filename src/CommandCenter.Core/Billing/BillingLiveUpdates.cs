@@ -76,7 +76,7 @@ public sealed class BillingLiveUpdates(SyncProgressTracker tracker, IServiceScop
         var engine = scope.ServiceProvider.GetRequiredService<BillingRuns.Engine>();
         foreach (var period in periods)
         {
-            await engine.RefreshAsync(db, new BillingPeriod(period), clients, "sync", cancellationToken);
+            await engine.RecomputeClientsAsync(db, new BillingPeriod(period), clients, "sync", cancellationToken);
         }
     }
 }

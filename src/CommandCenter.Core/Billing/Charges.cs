@@ -137,7 +137,7 @@ public static class Charges
         {
             if (await db.BillingRuns.AnyAsync(r => r.Period == period.Start && r.Status == RunStatus.Open, cancellationToken))
             {
-                await runs.RefreshAsync(db, period, [clientId], "charge", cancellationToken);
+                await runs.RecomputeClientsAsync(db, period, [clientId], "charge", cancellationToken);
             }
         }
     }

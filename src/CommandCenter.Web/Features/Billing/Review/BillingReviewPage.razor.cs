@@ -108,6 +108,13 @@ public sealed partial class BillingReviewPage : IAsyncDisposable
         }
 
         _period = period;
+        // The run (up to 5,000 invoices, possibly computed on this first open) is read once, by the interactive
+        // render; the prerender shows the page's frame with a progress bar instead of doing the same work twice.
+        if (!RendererInfo.IsInteractive)
+        {
+            return;
+        }
+
         if (_loadedPeriod != period)
         {
             _loadedPeriod = period;
