@@ -15,6 +15,7 @@ public static class BillingModule
         builder.Services.AddScoped<Charges.Handler>();
         builder.Services.AddSingleton<BillingLiveUpdates>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BillingLiveUpdates>());
+        builder.Services.AddHostedService<BillingRunPreparer>();
         return builder;
     }
 }

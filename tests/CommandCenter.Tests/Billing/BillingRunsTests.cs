@@ -6,6 +6,7 @@ using CommandCenter.Tests.Support;
 using CommandCenter.VendorSync;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CommandCenter.Tests.Billing;
@@ -283,6 +284,23 @@ public sealed class BillingRunsTests
         line.Description.ShouldContain("2026-10-20");
         line.Description.ShouldContain("billed late");
         november.Lines.ShouldNotContain(l => l.Key == $"ticket:{billedInOctober:N}");             // billed once, in October
+    }
+
+    [Fact]
+    public async Task PrepareAsync_TenantWithClients_OpensTheCurrentMonthOnce_AndTheFirstVisitFindsItComputed()
+    {
+        await using var f = await Fixture.CreateAsync();
+        using var services = new ServiceCollection().AddSingleton(f.Engine).BuildServiceProvider();
+        var preparer = new BillingRunPreparer(f.Db.Factory, services.GetRequiredService<IServiceScopeFactory>(), f.Db.Time, NullLogger<BillingRunPreparer>.Instance);
+
+        await preparer.PrepareAsync(Ct);
+        await preparer.PrepareAsync(Ct);
+
+        var found = await f.Runs.FindAsync(November, Ct);
+        found.ShouldNotBeNull();
+        found.Invoices.Select(i => i.ClientId).ShouldBe([f.Acme, f.Beacon], ignoreOrder: true);
+        Invoice(found, f.Acme).Total.ShouldBe(405.00m);
+        found.Version.ShouldBe(1);                     // computed once: the second pass found the run and left it alone
     }
 
     private static Invoice Invoice(RunView run, Guid clientId) => run.Invoices.Single(i => i.ClientId == clientId);
