@@ -255,6 +255,34 @@ public sealed class BillingApiTests(AppFactory app, ITestOutputHelper output) : 
         return list.GetProperty("items").EnumerateArray().Single(c => c.GetProperty("id").GetGuid() == clientId).GetProperty("monthlyRecurring").GetDecimal();
     }
 
+    /// <summary>Acceptance: a ticket closed as Billable grows that client's T&amp;M by exactly what billing-rules.md gives.</summary>
+    [Fact]
+    public async Task CloseTicketAsBillable_ThenRefresh_GrowsTheInvoiceByRoundedHoursTimesTheClientsRate()
+    {
+        using var http = await ReadyAsync();
+        var invoice = Invoices(await RunAsync(http)).First(i => i.GetProperty("status").GetString() == "draft");
+        var clientId = invoice.GetProperty("clientId").GetGuid();
+        var client = await http.GetFromJsonAsync<JsonElement>($"/api/v1/clients/{clientId}", Ct);
+        var rate = client.GetProperty("hourlyRate").GetDecimal();
+        var created = await http.PostAsJsonAsync("/api/v1/tickets", new { clientId, subject = "Laptop will not dock", technician = "Alex Tech" }, Ct);
+        var ticketId = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        var today = TimeProvider.System.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        (await http.PostAsJsonAsync($"/api/v1/tickets/{ticketId}/time-entries", new { technician = "Alex Tech", workDate = today, minutes = 50 }, Ct)).EnsureSuccessStatusCode();
+        (await http.PostAsJsonAsync($"/api/v1/tickets/{ticketId}/time-entries", new { technician = "Alex Tech", workDate = today, minutes = 30 }, Ct)).EnsureSuccessStatusCode();
+        (await http.PostAsJsonAsync($"/api/v1/tickets/{ticketId}/close", new { billingClass = "Billable" }, Ct)).EnsureSuccessStatusCode();
+
+        (await http.PostAsync($"/api/v1/billing-runs/{Period}/refresh", null, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var after = Invoices(await RunAsync(http)).Single(i => i.GetProperty("clientId").GetGuid() == clientId);
+        var line = after.GetProperty("lines").EnumerateArray().Single(l => l.GetProperty("key").GetString() == $"ticket:{ticketId:N}");
+        // 50 + 30 = 80 min, rounded up to the demo's 15-minute increment = 90 min = 1.5 h × the client's rate.
+        var expected = decimal.Round(1.5m * rate, 2, MidpointRounding.AwayFromZero);
+        line.GetProperty("quantity").GetDecimal().ShouldBe(1.5m);
+        line.GetProperty("unitPrice").GetDecimal().ShouldBe(rate);
+        line.GetProperty("amount").GetDecimal().ShouldBe(expected);
+        after.GetProperty("total").GetDecimal().ShouldBe(invoice.GetProperty("total").GetDecimal() + expected);
+    }
+
     [Theory]
     [InlineData("2026-13")]
     [InlineData("november")]
