@@ -11,7 +11,11 @@ function isTyping(target) {
 }
 
 function nextFrame() {
-    return new Promise(resolve => requestAnimationFrame(() => resolve()));
+    // A timer as well as a frame: frames are not delivered to a hidden tab.
+    return new Promise(resolve => {
+        const timer = setTimeout(resolve, 50);
+        requestAnimationFrame(() => { clearTimeout(timer); resolve(); });
+    });
 }
 
 export async function focusRow(index, rowHeight) {
@@ -23,8 +27,10 @@ export async function focusRow(index, rowHeight) {
     let row = container.querySelector(`[data-row-index="${index}"]`);
     if (!row) {
         container.scrollTop = Math.max(0, index * rowHeight - container.clientHeight / 3);
-        // The server renders the rows of the new scroll position; wait for them (about a second at most).
-        for (let i = 0; i < 90 && !row; i++) {
+        // The server renders the rows of the new scroll position over the circuit; wait for them (a loaded server or
+        // a slow link can take seconds, so the wait is by time, not by a number of frames).
+        const deadline = performance.now() + 10000;
+        while (!row && performance.now() < deadline) {
             await nextFrame();
             row = container.querySelector(`[data-row-index="${index}"]`);
         }
