@@ -78,16 +78,17 @@ public static class DemoBilling
 
     /// <summary>
     /// Records last month as posted, built by the billing engine from the demo's inputs with a few deterministic
-    /// differences (what changed since). Does nothing when the tenant already has a billing run.
+    /// differences (what changed since). Does nothing when the tenant already has a run of last month or before.
     /// </summary>
     public static async Task<bool> PostLastMonthAsync(AppDbContext db, DateTime now, CancellationToken cancellationToken)
     {
-        if (await db.BillingRuns.AnyAsync(cancellationToken))
+        var period = BillingPeriod.Of(DateOnly.FromDateTime(now)).Previous;
+        // This month's run may exist already (opened in the background or by a visitor): it is refreshed afterwards.
+        if (await db.BillingRuns.AnyAsync(r => r.Period <= period.Start, cancellationToken))
         {
             return false;
         }
 
-        var period = BillingPeriod.Of(DateOnly.FromDateTime(now)).Previous;
         var inputs = await BillingInputs.LoadAsync(db, period, null, null, cancellationToken);
         var clients = History(inputs.Clients);
         var drafts = BillingEngine.Build(period, clients, inputs.Settings, inputs.TimeItem, inputs.BlockItem, now);
@@ -221,12 +222,13 @@ public static class DemoBilling
 }
 
 /// <summary>Demo only: once every demo connection has synced, records last month as posted (see <see cref="DemoBilling"/>).</summary>
-public sealed class DemoBillingHistory(IDbContextFactory<AppDbContext> factory, Microsoft.Extensions.DependencyInjection.IServiceScopeFactory scopes, TimeProvider time, ILogger<DemoBillingHistory> logger) : BackgroundService
+public sealed class DemoBillingHistory(IDbContextFactory<AppDbContext> factory, Microsoft.Extensions.DependencyInjection.IServiceScopeFactory scopes, SyncScheduler scheduler, TimeProvider time, ILogger<DemoBillingHistory> logger) : BackgroundService
 {
     /// <summary>Set when last month is posted (or was already): tests wait on it.</summary>
     public Task Ready => _ready.Task;
 
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Dictionary<Guid, DateTimeOffset> _retried = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -243,13 +245,26 @@ public sealed class DemoBillingHistory(IDbContextFactory<AppDbContext> factory, 
                     if (tenantId is { } id)
                     {
                         db.ForTenant(id, "demo");
-                        var connections = await db.VendorConnections.AsNoTracking().Where(c => c.Enabled).Select(c => c.LastStatus).ToListAsync(stoppingToken);
+                        var connections = await db.VendorConnections.AsNoTracking().Where(c => c.Enabled)
+                            .Select(c => new { c.Id, c.LastStatus, c.LastSuccessUtc }).ToListAsync(stoppingToken);
                         if (await db.BillingRuns.AnyAsync(r => r.Status == RunStatus.Posted, stoppingToken))
                         {
                             break;
                         }
 
-                        if (connections.Count > 0 && connections.All(s => s != SyncStatus.Never && s != SyncStatus.Running))
+                        // Last month is built from real counts only: a connection whose first sync failed (a busy
+                        // machine, a timeout) is retried now rather than at its next scheduled run.
+                        var now0 = time.GetUtcNow();
+                        foreach (var failed in connections.Where(c => c.LastStatus == SyncStatus.Failed && c.LastSuccessUtc is null))
+                        {
+                            if (!_retried.TryGetValue(failed.Id, out var at) || now0 - at > TimeSpan.FromSeconds(20))
+                            {
+                                _retried[failed.Id] = now0;
+                                await scheduler.TriggerNowAsync(id, failed.Id, "demo", stoppingToken);
+                            }
+                        }
+
+                        if (connections.Count > 0 && connections.All(c => c.LastSuccessUtc is not null && c.LastStatus != SyncStatus.Running))
                         {
                             var now = time.GetUtcNow().UtcDateTime;
                             if (await DemoBilling.PostLastMonthAsync(db, now, stoppingToken))
