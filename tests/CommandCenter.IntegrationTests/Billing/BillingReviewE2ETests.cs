@@ -119,11 +119,13 @@ public sealed class BillingReviewE2ETests(AppFactory app, ITestOutputHelper outp
         // The shortcuts are wired once the page's script has loaded.
         await Assertions.Expect(page.Locator("[data-testid=review-list]")).ToHaveAttributeAsync("data-keys-ready", "true");
         await first.FocusAsync();
-        await page.Keyboard.PressAsync("j");
-        await page.Keyboard.PressAsync("j");
-        await page.Keyboard.PressAsync("j");
         var focused = page.Locator("[data-testid=invoice-row]:focus");
-        await Assertions.Expect(focused).ToHaveAttributeAsync("data-client-id", invoices[3].GetProperty("clientId").GetString()!);
+        for (var i = 1; i <= 3; i++)
+        {
+            await page.Keyboard.PressAsync("j");
+            await Assertions.Expect(focused).ToHaveAttributeAsync("data-client-id", invoices[i].GetProperty("clientId").GetString()!);
+        }
+
         await page.Keyboard.PressAsync("k");
         await Assertions.Expect(focused).ToHaveAttributeAsync("data-client-id", invoices[2].GetProperty("clientId").GetString()!);
 
