@@ -492,22 +492,9 @@ internal static class BillingSeed
         {
             foreach (var draft in chunk)
             {
-                db.Invoices.Add(new Invoice
-                {
-                    RunId = run.Id,
-                    ClientId = draft.ClientId,
-                    ClientName = draft.ClientName,
-                    Status = InvoiceStatus.Posted,
-                    Number = BillingSettings.FormatNumber(settings.InvoicePrefix, settings.NextInvoiceNumber++),
-                    InvoiceDate = draft.InvoiceDate,
-                    DueDate = draft.DueDate,
-                    Total = draft.Total,
-                    IsCreditMemo = draft.IsCreditMemo,
-                    Lines = [.. draft.Lines.Select(l => l with { Change = ChangeKinds.Same, Flags = [], Reasons = [], Highlighted = false })],
-                    ApprovedUtc = postedAt,
-                    ApprovedBy = OwnerEmail,
-                    ComputedUtc = postedAt,
-                });
+                var invoice = Invoice.Posted(draft, BillingSettings.FormatNumber(settings.InvoicePrefix, settings.NextInvoiceNumber++), postedAt, OwnerEmail);
+                invoice.RunId = run.Id;
+                db.Invoices.Add(invoice);
                 posted++;
             }
 

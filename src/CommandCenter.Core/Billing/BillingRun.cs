@@ -66,6 +66,30 @@ public sealed class Invoice : ITenantOwned
     public DateTime ComputedUtc { get; set; }
     public List<InvoiceLine> Lines { get; set; } = [];
     public List<string> Warnings { get; set; } = [];
+
+    /// <summary>
+    /// A drafted invoice recorded as posted (a month billed before Command Center, the demo's history): its lines keep
+    /// quantity, price, amount and evidence — the baseline of next month's diff — without this draft's own diff.
+    /// </summary>
+    public static Invoice Posted(DraftInvoice draft, string number, DateTime postedUtc, string postedBy) => new()
+    {
+        ClientId = draft.ClientId,
+        ClientName = draft.ClientName,
+        Status = InvoiceStatus.Posted,
+        Number = number,
+        InvoiceDate = draft.InvoiceDate,
+        DueDate = draft.DueDate,
+        Total = draft.Total,
+        IsCreditMemo = draft.IsCreditMemo,
+        Lines = [.. draft.Lines.Select(l => l with
+        {
+            Change = ChangeKinds.Same, Flags = [], Reasons = [], Highlighted = false,
+            PreviousQuantity = null, PreviousAmount = null, QuantityDelta = 0, AmountDelta = 0,
+        })],
+        ApprovedUtc = postedUtc,
+        ApprovedBy = postedBy,
+        ComputedUtc = postedUtc,
+    };
 }
 
 /// <summary>

@@ -97,25 +97,7 @@ public static class DemoBilling
         db.BillingRuns.Add(run);
         foreach (var draft in drafts.Where(d => d.Lines.Count > 0))
         {
-            run.Invoices.Add(new Invoice
-            {
-                ClientId = draft.ClientId,
-                ClientName = draft.ClientName,
-                Status = InvoiceStatus.Posted,
-                Number = BillingSettings.FormatNumber(settings.InvoicePrefix, settings.NextInvoiceNumber++),
-                InvoiceDate = draft.InvoiceDate,
-                DueDate = draft.DueDate,
-                Total = draft.Total,
-                IsCreditMemo = draft.IsCreditMemo,
-                Lines = [.. draft.Lines.Select(l => l with
-                {
-                    Change = ChangeKinds.Same, Flags = [], Reasons = [], Highlighted = false,
-                    PreviousQuantity = null, PreviousAmount = null, QuantityDelta = 0, AmountDelta = 0,
-                })],
-                ApprovedUtc = now,
-                ApprovedBy = "demo",
-                ComputedUtc = now,
-            });
+            run.Invoices.Add(Invoice.Posted(draft, BillingSettings.FormatNumber(settings.InvoicePrefix, settings.NextInvoiceNumber++), now, "demo"));
         }
 
         await db.SaveChangesAsync(cancellationToken);
