@@ -24,13 +24,14 @@ public static class BillingInputs
     /// <summary>The newest snapshot of a key, as the engine reads it.</summary>
     private sealed record SourceEvidence(DateTime TakenUtc, IReadOnlyList<VendorAsset> Assets, IReadOnlyList<LicenceSubscription> Licences);
 
-    public static async Task<LoadedInputs> LoadAsync(AppDbContext db, BillingPeriod period, Guid? runId, IReadOnlyCollection<Guid>? onlyClients, CancellationToken cancellationToken)
+    /// <param name="includeInactive">Also inactive clients (pages that value a client's lines); a run bills active clients only.</param>
+    public static async Task<LoadedInputs> LoadAsync(AppDbContext db, BillingPeriod period, Guid? runId, IReadOnlyCollection<Guid>? onlyClients, CancellationToken cancellationToken, bool includeInactive = false)
     {
         var settings = await BillingSettingsStore.GetOrCreateAsync(db, cancellationToken);
         var tenant = await db.Tenants.AsNoTracking().Where(t => t.Id == db.CurrentTenantId).Select(t => new { t.DefaultHourlyRate }).SingleAsync(cancellationToken);
         var items = await db.CatalogItems.AsNoTracking().ToDictionaryAsync(i => i.Id, i => new ItemRef(i.Id, i.Name, i.UnitPrice, i.UnitCost, i.Taxable), cancellationToken);
 
-        var clientQuery = db.Clients.AsNoTracking().Where(c => c.Status == ClientStatus.Active);
+        var clientQuery = db.Clients.AsNoTracking().Where(c => includeInactive || c.Status == ClientStatus.Active);
         if (onlyClients is not null)
         {
             var ids = onlyClients.ToList();

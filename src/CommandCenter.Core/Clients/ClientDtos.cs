@@ -30,10 +30,12 @@ public sealed record LineDetail(
     DateOnly EffectiveFrom,
     DateOnly? EffectiveTo,
     bool IsCurrent,
-    LineSource? Source = null)
+    LineSource? Source = null,
+    decimal? VendorCount = null)
 {
     public decimal UnitPrice => UnitPriceOverride ?? CatalogPrice;
-    public decimal BilledQuantity => RecurringLine.BilledQuantity(Quantity, IncludedUnits, Minimum);
+    /// <summary>What the line bills now: a vendor line its newest synced count (0 until one exists), a manual line its quantity.</summary>
+    public decimal BilledQuantity => RecurringLine.BilledQuantity(SourceKind == QuantitySourceKind.Vendor ? VendorCount ?? 0 : Quantity, IncludedUnits, Minimum);
     public decimal MonthlyAmount => Common.Money.RoundCents(UnitPrice * BilledQuantity);
     public string DisplayName => string.IsNullOrWhiteSpace(Description) ? ItemName : Description;
 }

@@ -32,8 +32,23 @@ public static class GetClient
                         ? new LineSource(l.SourceConnectionId.Value, db.VendorConnections.Where(c => c.Id == l.SourceConnectionId).Select(c => c.Name).FirstOrDefault(), l.SourceMetric!, l.SourceClasses, l.SourceProduct, l.SourceBasis ?? Billing.VendorBinding.Purchased)
                         : null))
                 .ToListAsync(cancellationToken);
+            // Vendor lines are valued at the newest synced count, counted exactly as the billing engine counts.
+            var counts = new Dictionary<Guid, decimal>();
+            if (lines.Any(l => l.SourceKind == QuantitySourceKind.Vendor))
+            {
+                var inputs = await Billing.BillingInputs.LoadAsync(db, Billing.BillingPeriod.Of(today), null, [clientId], cancellationToken, includeInactive: true);
+                foreach (var line in inputs.Clients.SelectMany(c => c.Lines).Where(l => l.VendorSourced))
+                {
+                    counts[line.LineId] = line.Binding is { } binding && line.Source is { } source ? Billing.BillingEngine.Count(binding, source.Snapshots).Count : 0;
+                }
+            }
+
             return lines
-                .Select(l => l with { IsCurrent = l.EffectiveFrom <= today && (l.EffectiveTo is null || l.EffectiveTo > today) })
+                .Select(l => l with
+                {
+                    IsCurrent = l.EffectiveFrom <= today && (l.EffectiveTo is null || l.EffectiveTo > today),
+                    VendorCount = l.SourceKind == QuantitySourceKind.Vendor ? counts.GetValueOrDefault(l.Id) : null,
+                })
                 .OrderBy(l => l.ItemName, StringComparer.OrdinalIgnoreCase)
                 .ThenBy(l => l.EffectiveFrom)
                 .ToList();

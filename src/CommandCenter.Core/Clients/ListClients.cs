@@ -57,7 +57,7 @@ public static class ListClients
             var vendorCounts = new Dictionary<Guid, decimal>();
             if (lines.Any(l => l.SourceKind == QuantitySourceKind.Vendor))
             {
-                var inputs = await Billing.BillingInputs.LoadAsync(db, Billing.BillingPeriod.Of(today), null, ids, cancellationToken);
+                var inputs = await Billing.BillingInputs.LoadAsync(db, Billing.BillingPeriod.Of(today), null, ids, cancellationToken, includeInactive: true);
                 foreach (var line in inputs.Clients.SelectMany(c => c.Lines).Where(l => l.VendorSourced))
                 {
                     vendorCounts[line.LineId] = line.Binding is { } binding && line.Source is { } source ? Billing.BillingEngine.Count(binding, source.Snapshots).Count : 0;

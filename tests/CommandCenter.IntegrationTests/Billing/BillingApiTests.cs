@@ -218,7 +218,7 @@ public sealed class BillingApiTests(AppFactory app, ITestOutputHelper output) : 
     }
 
     [Fact]
-    public async Task ClientList_AfterASyncAddsAWorkstation_ValuesTheVendorLineAtTheNewCount()
+    public async Task ClientListAndLines_AfterASyncAddsAWorkstation_ValueTheVendorLineAtTheNewCount()
     {
         using var http = await ReadyAsync();
         // A client whose recurring lines all run the whole month, unadjusted (another test adjusts one) and unflagged, and whose workstation line
@@ -243,7 +243,16 @@ public sealed class BillingApiTests(AppFactory app, ITestOutputHelper output) : 
         var after = await MonthlyRecurringAsync(http, clientId, name);
         after.ShouldBe(before + price);
         await http.PostAsync($"/api/v1/billing-runs/{Period}/refresh", null, Ct);
-        after.ShouldBe(RecurringTotal(Invoices(await RunAsync(http)).Single(i => i.GetProperty("clientId").GetGuid() == clientId)));
+        var refreshed = Invoices(await RunAsync(http)).Single(i => i.GetProperty("clientId").GetGuid() == clientId);
+        after.ShouldBe(RecurringTotal(refreshed));
+
+        // The client's lines report the same: the vendor line bills the new count.
+        var key = WorkstationLine(refreshed)!.Value.GetProperty("key").GetString()!;
+        var lines = await http.GetFromJsonAsync<JsonElement>($"/api/v1/clients/{clientId}/lines", Ct);
+        var ws = lines.GetProperty("items").EnumerateArray().Single(l => $"line:{l.GetProperty("id").GetGuid():N}" == key);
+        ws.GetProperty("quantitySource").GetProperty("kind").GetString().ShouldBe("vendor");
+        ws.GetProperty("billedQuantity").GetDecimal().ShouldBe(WorkstationLine(refreshed)!.Value.GetProperty("quantity").GetDecimal());
+        ws.GetProperty("monthlyAmount").GetDecimal().ShouldBe(WorkstationLine(refreshed)!.Value.GetProperty("amount").GetDecimal());
     }
 
     private static decimal RecurringTotal(JsonElement invoice) =>
