@@ -30,6 +30,8 @@ public sealed record RunTotals(decimal Total, decimal? PreviousTotal, int Invoic
 /// <summary>A run as the review page and the API read it.</summary>
 public sealed record RunView(Guid RunId, BillingPeriod Period, RunStatus Status, long Version, DateTime RefreshedUtc, RunTotals Totals, IReadOnlyList<Invoice> Invoices);
 
+public sealed record RunProgress(BillingPeriod Period, RunStatus Status, int Invoices, int Approved, int OpenFlags, int HeldInvoices, decimal Total);
+
 public sealed record ApproveResult(int Approved, IReadOnlyList<ApproveSkip> Skipped);
 
 public sealed record ApproveSkip(Guid InvoiceId, Guid ClientId, string ClientName, string Reason);
@@ -59,6 +61,21 @@ public static class BillingRuns
         {
             await using var db = await tenantDb.OpenAsync(cancellationToken);
             return await Engine.ViewAsync(db, period, cancellationToken);
+        }
+
+        /// <summary>The month's state in numbers (read from the invoices' columns, not their lines): for the month-end checklist.</summary>
+        public async Task<RunProgress?> ProgressAsync(BillingPeriod period, CancellationToken cancellationToken = default)
+        {
+            await using var db = await tenantDb.OpenAsync(cancellationToken);
+            var run = await db.BillingRuns.AsNoTracking().Where(r => r.Period == period.Start).Select(r => new { r.Id, r.Status }).SingleOrDefaultAsync(cancellationToken);
+            if (run is null)
+            {
+                return null;
+            }
+
+            var rows = await db.Invoices.AsNoTracking().Where(i => i.RunId == run.Id).Select(i => new { i.Status, i.OpenFlags, i.Total }).ToListAsync(cancellationToken);
+            return new RunProgress(period, run.Status, rows.Count, rows.Count(r => r.Status != InvoiceStatus.Draft), rows.Sum(r => r.OpenFlags),
+                rows.Count(r => r.OpenFlags > 0), rows.Sum(r => r.Total));
         }
 
         public async Task<RunView> RefreshAsync(BillingPeriod period, bool syncFirst, CancellationToken cancellationToken = default)

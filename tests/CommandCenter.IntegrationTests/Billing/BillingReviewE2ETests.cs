@@ -353,6 +353,31 @@ public sealed class BillingReviewE2ETests(AppFactory app, ITestOutputHelper outp
     }
 
     /// <summary>The demo's connections have synced and last month is posted, so this month's run shows its diff.</summary>
+    [Fact]
+    public async Task HomeChecklist_ShowsTheMonthsFlagsAndApprovals_AndLeadsToTheFlaggedInvoices()
+    {
+        await ReadyAsync();
+        var totals = (await RunAsync()).GetProperty("totals");
+
+        await using var session = await Browser.OpenAsync(app.BaseAddress);
+        var page = session.Page;
+        await Browser.SignInAsync(page, DemoSeeder.BillingEmail, DemoSeeder.DemoPassword, "/");
+        var item = page.Locator("[data-testid=home-billing]");
+        await Assertions.Expect(item).ToHaveAttributeAsync("data-invoices", totals.GetProperty("invoices").GetInt32().ToString(CultureInfo.InvariantCulture));
+        await Assertions.Expect(item).ToHaveAttributeAsync("data-approved", totals.GetProperty("approved").GetInt32().ToString(CultureInfo.InvariantCulture));
+        var openFlags = totals.GetProperty("openFlags").GetInt32();
+        await Assertions.Expect(item).ToHaveAttributeAsync("data-open-flags", openFlags.ToString(CultureInfo.InvariantCulture));
+        await Assertions.Expect(page.Locator("[data-testid=home-month-total]")).ToContainTextAsync(totals.GetProperty("total").GetDecimal().ToString("N2", CultureInfo.InvariantCulture));
+
+        if (openFlags > 0)
+        {
+            await item.ClickAsync();
+            await page.WaitForURLAsync("**/billing/*?flagged=true");
+            await Assertions.Expect(page.Locator("[data-testid=invoice-row]").First).ToBeVisibleAsync();
+            (await page.Locator("[data-testid=invoice-row]").CountAsync()).ShouldBe(totals.GetProperty("flagged").GetInt32());
+        }
+    }
+
     private async Task ReadyAsync()
     {
         await app.WaitForFirstSyncsAsync(Ct);
