@@ -35,6 +35,9 @@ public sealed class BillingRun : ITenantOwned
     /// <summary>Bumped by every change (refresh, adjustment, approval, landed sync): open pages compare it to stay live.</summary>
     public long Version { get; set; }
     public List<Invoice> Invoices { get; set; } = [];
+
+    /// <summary>False only between a new open run's creation and its first computation (which bumps the version).</summary>
+    public bool Computed => Status != RunStatus.Open || Version > 0;
 }
 
 /// <summary>A client's invoice of a run, as the engine drafted it (lines with provenance, diff and flags).</summary>
@@ -230,6 +233,7 @@ internal sealed class BillingRunConfiguration : IEntityTypeConfiguration<Billing
         builder.HasIndex(r => new { r.TenantId, r.Period }).IsUnique();
         builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(r => r.Version).IsConcurrencyToken();
+        builder.Ignore(r => r.Computed);
         builder.HasMany(r => r.Invoices).WithOne().HasForeignKey(i => i.RunId).OnDelete(DeleteBehavior.Cascade);
     }
 }

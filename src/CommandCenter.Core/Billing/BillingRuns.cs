@@ -67,8 +67,8 @@ public static class BillingRuns
         public async Task<RunProgress?> ProgressAsync(BillingPeriod period, CancellationToken cancellationToken = default)
         {
             await using var db = await tenantDb.OpenAsync(cancellationToken);
-            var run = await db.BillingRuns.AsNoTracking().Where(r => r.Period == period.Start).Select(r => new { r.Id, r.Status }).SingleOrDefaultAsync(cancellationToken);
-            if (run is null)
+            var run = await db.BillingRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Period == period.Start, cancellationToken);
+            if (run is null || !run.Computed)
             {
                 return null;
             }
@@ -458,8 +458,10 @@ public static class BillingRuns
         public static async Task<RunView?> ViewAsync(AppDbContext db, BillingPeriod period, CancellationToken cancellationToken)
         {
             var run = await db.BillingRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Period == period.Start, cancellationToken);
-            if (run is null)
+            if (run is null || !run.Computed)
             {
+                // A run being created is saved before its invoices are written: a reader waits for its first computation
+                // (OpenAsync takes the tenant's lock, which its creator holds) instead of seeing an empty month.
                 return null;
             }
 
