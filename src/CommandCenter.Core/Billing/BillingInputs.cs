@@ -24,14 +24,13 @@ public static class BillingInputs
     /// <summary>The newest snapshot of a key, as the engine reads it.</summary>
     private sealed record SourceEvidence(DateTime TakenUtc, IReadOnlyList<VendorAsset> Assets, IReadOnlyList<LicenceSubscription> Licences);
 
-    /// <param name="includeInactive">Also inactive clients (pages that value a client's lines); a run bills active clients only.</param>
-    public static async Task<LoadedInputs> LoadAsync(AppDbContext db, BillingPeriod period, Guid? runId, IReadOnlyCollection<Guid>? onlyClients, CancellationToken cancellationToken, bool includeInactive = false)
+    public static async Task<LoadedInputs> LoadAsync(AppDbContext db, BillingPeriod period, Guid? runId, IReadOnlyCollection<Guid>? onlyClients, CancellationToken cancellationToken)
     {
         var settings = await BillingSettingsStore.GetOrCreateAsync(db, cancellationToken);
         var tenant = await db.Tenants.AsNoTracking().Where(t => t.Id == db.CurrentTenantId).Select(t => new { t.DefaultHourlyRate }).SingleAsync(cancellationToken);
         var items = await db.CatalogItems.AsNoTracking().ToDictionaryAsync(i => i.Id, i => new ItemRef(i.Id, i.Name, i.UnitPrice, i.UnitCost, i.Taxable), cancellationToken);
 
-        var clientQuery = db.Clients.AsNoTracking().Where(c => includeInactive || c.Status == ClientStatus.Active);
+        var clientQuery = db.Clients.AsNoTracking().Where(c => c.Status == ClientStatus.Active);
         if (onlyClients is not null)
         {
             var ids = onlyClients.ToList();
@@ -54,49 +53,7 @@ public static class BillingInputs
             .ToListAsync(cancellationToken);
 
         // Vendor evidence: the newest snapshot of each mapped organisation on each bound connection.
-        var boundConnections = lineRows.Where(x => x.Line.Binding is not null).Select(x => x.Line.SourceConnectionId!.Value).Distinct().ToList();
-        var connections = await db.VendorConnections.AsNoTracking().Where(c => boundConnections.Contains(c.Id))
-            .Select(c => new { c.Id, c.Name, c.Enabled, c.LastStatus, c.LastError }).ToDictionaryAsync(c => c.Id, cancellationToken);
-        var organizations = await db.VendorOrganizations.AsNoTracking()
-            .Where(o => boundConnections.Contains(o.ConnectionId) && o.ClientId != null && o.Active && !o.Ignored)
-            .Select(o => new { o.ConnectionId, o.ExternalId, o.Name, ClientId = o.ClientId!.Value })
-            .ToListAsync(cancellationToken);
-        if (scoped)
-        {
-            organizations = [.. organizations.Where(o => clientIds.Contains(o.ClientId))];
-        }
-
-        var orgsByClient = organizations.ToLookup(o => (o.ClientId, o.ConnectionId));
-        var orgKeys = organizations.Select(o => o.ExternalId).Distinct().ToList();
-        var wanted = organizations.Select(o => (o.ConnectionId, o.ExternalId)).ToHashSet();
-        var snapshots = new Dictionary<(Guid, string, string), SourceEvidence>();
-        if (boundConnections.Count > 0)
-        {
-            // One query: a snapshot is the newest of its (connection, organisation, metric) when no later one exists, which
-            // the composite snapshot index answers without touching any evidence; only mapped organisations' are read.
-            // (Reading them by a list of snapshot ids made SQLite walk all of the tenant's snapshots once per chunk of ids:
-            // without statistics its planner prefers the TenantId-led index to a long IN list on the primary key.)
-            var newest = db.CountSnapshots.AsNoTracking().Where(s => boundConnections.Contains(s.ConnectionId));
-            if (scoped)
-            {
-                newest = newest.Where(s => orgKeys.Contains(s.OrganizationExternalId));
-            }
-
-            newest = newest.Where(s =>
-                !db.CountSnapshots.Any(n => n.ConnectionId == s.ConnectionId && n.OrganizationExternalId == s.OrganizationExternalId && n.Metric == s.Metric && n.TakenUtc > s.TakenUtc)
-                && db.VendorOrganizations.Any(o => o.ConnectionId == s.ConnectionId && o.ExternalId == s.OrganizationExternalId && o.ClientId != null && o.Active && !o.Ignored));
-            // The evidence comes as JSON text, parsed one snapshot at a time as rows stream in (see SnapshotEvidence).
-            var rows = newest.Join(SnapshotEvidence.Stored(db), s => s.Id, e => e.Id, (s, e) => new { s.ConnectionId, s.OrganizationExternalId, s.Metric, s.TakenUtc, e.Assets, e.Licences });
-            await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
-            {
-                // Two snapshots of one key taken at the same instant: one of them, as before.
-                var key = (row.ConnectionId, row.OrganizationExternalId, row.Metric);
-                if (wanted.Contains((row.ConnectionId, row.OrganizationExternalId)) && !snapshots.ContainsKey(key))
-                {
-                    snapshots[key] = new SourceEvidence(row.TakenUtc, SnapshotEvidence.Assets(row.Assets), SnapshotEvidence.Licences(row.Licences));
-                }
-            }
-        }
+        var sources = await Sources.LoadAsync(db, lineRows.Select(x => x.Line), scoped ? clientIds : null, cancellationToken);
 
         // Time: tickets with entries in the period; Block Hour entries up to the period's end for clients with blocks.
         var entryRows = (await db.TimeEntries.AsNoTracking()
@@ -198,16 +155,7 @@ public static class BillingInputs
                 }
 
                 var binding = l.Binding;
-                SourceData? source = null;
-                if (binding is not null && connections.TryGetValue(binding.ConnectionId, out var connection))
-                {
-                    var metric = SourceMetrics.SnapshotMetric(binding.Metric);
-                    var mapped = orgsByClient[(c.Id, binding.ConnectionId)].ToList();
-                    var found = mapped
-                        .Select(o => snapshots.GetValueOrDefault((o.ConnectionId, o.ExternalId, metric)) is { } s ? new SourceSnapshot(o.Name, s.TakenUtc, s.Assets, s.Licences) : null)
-                        .OfType<SourceSnapshot>().ToList();
-                    source = new SourceData(connection.Name, connection.Enabled, connection.LastStatus == SyncStatus.Failed, connection.LastError, mapped.Count, found);
-                }
+                var source = binding is null ? null : sources.For(c.Id, binding);
 
                 lines.Add(new LineInput(l.Id, item, l.Description, l.UnitPriceOverride, l.Quantity, l.IncludedUnits, l.Minimum, l.EffectiveFrom, l.EffectiveTo,
                     l.SourceKind == QuantitySourceKind.Vendor, source is null ? null : binding, source));
@@ -235,6 +183,102 @@ public static class BillingInputs
         }
 
         return new LoadedInputs(inputs, EngineSettings.From(settings), Item(settings.TimeItemId), Item(settings.BlockItemId));
+    }
+    /// <summary>
+    /// The count each vendor-bound line of these clients bills now — newest snapshots, counted as the engine counts —
+    /// for pages that value lines without building invoices (the client list, a client's lines).
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<Guid, decimal>> VendorCountsAsync(AppDbContext db, IReadOnlyCollection<Guid> clientIds, CancellationToken cancellationToken)
+    {
+        var ids = clientIds.ToList();
+        var lines = await db.RecurringLines.AsNoTracking()
+            .Where(l => l.SourceKind == QuantitySourceKind.Vendor)
+            .Join(db.Agreements.Where(a => ids.Contains(a.ClientId)), l => l.AgreementId, a => a.Id, (l, a) => new { Line = l, a.ClientId })
+            .ToListAsync(cancellationToken);
+        if (lines.Count == 0)
+        {
+            return new Dictionary<Guid, decimal>();
+        }
+
+        var sources = await Sources.LoadAsync(db, lines.Select(x => x.Line), ids, cancellationToken);
+        return lines.ToDictionary(x => x.Line.Id, x => x.Line.Binding is { } binding && sources.For(x.ClientId, binding) is { } source
+            ? BillingEngine.Count(binding, source.Snapshots).Count
+            : 0);
+    }
+
+    /// <summary>The vendor evidence of bound lines: their connections' health, the organisations mapped to each client and their newest snapshots.</summary>
+    private sealed class Sources(
+        IReadOnlyDictionary<Guid, (string Name, bool Enabled, SyncStatus LastStatus, string? LastError)> connections,
+        ILookup<(Guid ClientId, Guid ConnectionId), (Guid ConnectionId, string ExternalId, string Name)> orgs,
+        IReadOnlyDictionary<(Guid, string, string), SourceEvidence> snapshots)
+    {
+        /// <summary>The line's evidence for one client; null when its connection no longer exists.</summary>
+        public SourceData? For(Guid clientId, VendorBinding binding)
+        {
+            if (!connections.TryGetValue(binding.ConnectionId, out var connection))
+            {
+                return null;
+            }
+
+            var metric = SourceMetrics.SnapshotMetric(binding.Metric);
+            var mapped = orgs[(clientId, binding.ConnectionId)].ToList();
+            var found = mapped
+                .Select(o => snapshots.GetValueOrDefault((o.ConnectionId, o.ExternalId, metric)) is { } s ? new SourceSnapshot(o.Name, s.TakenUtc, s.Assets, s.Licences) : null)
+                .OfType<SourceSnapshot>().ToList();
+            return new SourceData(connection.Name, connection.Enabled, connection.LastStatus == SyncStatus.Failed, connection.LastError, mapped.Count, found);
+        }
+
+        /// <param name="clientIds">The clients the lines belong to; null for the whole tenant.</param>
+        public static async Task<Sources> LoadAsync(AppDbContext db, IEnumerable<RecurringLine> lines, IReadOnlyCollection<Guid>? clientIds, CancellationToken cancellationToken)
+        {
+            var boundConnections = lines.Where(l => l.Binding is not null).Select(l => l.SourceConnectionId!.Value).Distinct().ToList();
+            var connections = await db.VendorConnections.AsNoTracking().Where(c => boundConnections.Contains(c.Id))
+                .Select(c => new { c.Id, c.Name, c.Enabled, c.LastStatus, c.LastError }).ToDictionaryAsync(c => c.Id, cancellationToken);
+            var organizations = await db.VendorOrganizations.AsNoTracking()
+                .Where(o => boundConnections.Contains(o.ConnectionId) && o.ClientId != null && o.Active && !o.Ignored)
+                .Select(o => new { o.ConnectionId, o.ExternalId, o.Name, ClientId = o.ClientId!.Value })
+                .ToListAsync(cancellationToken);
+            if (clientIds is not null)
+            {
+                organizations = [.. organizations.Where(o => clientIds.Contains(o.ClientId))];
+            }
+
+            var orgKeys = organizations.Select(o => o.ExternalId).Distinct().ToList();
+            var wanted = organizations.Select(o => (o.ConnectionId, o.ExternalId)).ToHashSet();
+            var snapshots = new Dictionary<(Guid, string, string), SourceEvidence>();
+            if (boundConnections.Count > 0)
+            {
+                // One query: a snapshot is the newest of its (connection, organisation, metric) when no later one exists, which
+                // the composite snapshot index answers without touching any evidence; only mapped organisations' are read.
+                // (Reading them by a list of snapshot ids made SQLite walk all of the tenant's snapshots once per chunk of ids:
+                // without statistics its planner prefers the TenantId-led index to a long IN list on the primary key.)
+                var newest = db.CountSnapshots.AsNoTracking().Where(s => boundConnections.Contains(s.ConnectionId));
+                if (clientIds is not null)
+                {
+                    newest = newest.Where(s => orgKeys.Contains(s.OrganizationExternalId));
+                }
+
+                newest = newest.Where(s =>
+                    !db.CountSnapshots.Any(n => n.ConnectionId == s.ConnectionId && n.OrganizationExternalId == s.OrganizationExternalId && n.Metric == s.Metric && n.TakenUtc > s.TakenUtc)
+                    && db.VendorOrganizations.Any(o => o.ConnectionId == s.ConnectionId && o.ExternalId == s.OrganizationExternalId && o.ClientId != null && o.Active && !o.Ignored));
+                // The evidence comes as JSON text, parsed one snapshot at a time as rows stream in (see SnapshotEvidence).
+                var rows = newest.Join(SnapshotEvidence.Stored(db), s => s.Id, e => e.Id, (s, e) => new { s.ConnectionId, s.OrganizationExternalId, s.Metric, s.TakenUtc, e.Assets, e.Licences });
+                await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
+                {
+                    // Two snapshots of one key taken at the same instant: one of them, as before.
+                    var key = (row.ConnectionId, row.OrganizationExternalId, row.Metric);
+                    if (wanted.Contains((row.ConnectionId, row.OrganizationExternalId)) && !snapshots.ContainsKey(key))
+                    {
+                        snapshots[key] = new SourceEvidence(row.TakenUtc, SnapshotEvidence.Assets(row.Assets), SnapshotEvidence.Licences(row.Licences));
+                    }
+                }
+            }
+
+            return new Sources(
+                connections.ToDictionary(c => c.Key, c => (c.Value.Name, c.Value.Enabled, c.Value.LastStatus, c.Value.LastError)),
+                organizations.ToLookup(o => (o.ClientId, o.ConnectionId), o => (o.ConnectionId, o.ExternalId, o.Name)),
+                snapshots);
+        }
     }
 }
 

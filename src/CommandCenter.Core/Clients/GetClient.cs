@@ -33,15 +33,9 @@ public static class GetClient
                         : null))
                 .ToListAsync(cancellationToken);
             // Vendor lines are valued at the newest synced count, counted exactly as the billing engine counts.
-            var counts = new Dictionary<Guid, decimal>();
-            if (lines.Any(l => l.SourceKind == QuantitySourceKind.Vendor))
-            {
-                var inputs = await Billing.BillingInputs.LoadAsync(db, Billing.BillingPeriod.Of(today), null, [clientId], cancellationToken, includeInactive: true);
-                foreach (var line in inputs.Clients.SelectMany(c => c.Lines).Where(l => l.VendorSourced))
-                {
-                    counts[line.LineId] = line.Binding is { } binding && line.Source is { } source ? Billing.BillingEngine.Count(binding, source.Snapshots).Count : 0;
-                }
-            }
+            var counts = lines.Any(l => l.SourceKind == QuantitySourceKind.Vendor)
+                ? await Billing.BillingInputs.VendorCountsAsync(db, [clientId], cancellationToken)
+                : new Dictionary<Guid, decimal>();
 
             return lines
                 .Select(l => l with

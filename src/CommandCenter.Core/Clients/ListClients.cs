@@ -54,15 +54,9 @@ public static class ListClients
             var byClient = lines.ToLookup(l => l.ClientId);
 
             // Vendor-bound lines bill the newest synced count (the billing engine's own counting), not a kept number.
-            var vendorCounts = new Dictionary<Guid, decimal>();
-            if (lines.Any(l => l.SourceKind == QuantitySourceKind.Vendor))
-            {
-                var inputs = await Billing.BillingInputs.LoadAsync(db, Billing.BillingPeriod.Of(today), null, ids, cancellationToken, includeInactive: true);
-                foreach (var line in inputs.Clients.SelectMany(c => c.Lines).Where(l => l.VendorSourced))
-                {
-                    vendorCounts[line.LineId] = line.Binding is { } binding && line.Source is { } source ? Billing.BillingEngine.Count(binding, source.Snapshots).Count : 0;
-                }
-            }
+            var vendorCounts = lines.Any(l => l.SourceKind == QuantitySourceKind.Vendor)
+                ? await Billing.BillingInputs.VendorCountsAsync(db, ids, cancellationToken)
+                : new Dictionary<Guid, decimal>();
 
             decimal Quantity(Guid lineId, QuantitySourceKind kind, decimal manual) => kind == QuantitySourceKind.Vendor ? vendorCounts.GetValueOrDefault(lineId) : manual;
 
