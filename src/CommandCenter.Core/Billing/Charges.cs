@@ -47,6 +47,13 @@ public static class Charges
 
     public sealed class Handler(TenantDb tenantDb, AuditWriter audit, TimeProvider time, BillingRuns.Engine runs)
     {
+        public async Task<ChargeRow> GetAsync(Guid chargeId, CancellationToken cancellationToken = default)
+        {
+            await using var db = await tenantDb.OpenAsync(cancellationToken);
+            return (await RowsAsync(db, db.OneOffCharges.AsNoTracking().Where(c => c.Id == chargeId), cancellationToken)).SingleOrDefault()
+                ?? throw new NotFoundException("Charge", chargeId);
+        }
+
         public async Task<Paged<ChargeRow>> ListAsync(Query query, CancellationToken cancellationToken = default)
         {
             await using var db = await tenantDb.OpenAsync(cancellationToken);
@@ -64,8 +71,13 @@ public static class Charges
             var total = await q.CountAsync(cancellationToken);
             var pageSize = Math.Clamp(query.PageSize, 1, 1000);
             var page = Math.Max(1, query.Page);
-            var rows = await q.OrderByDescending(c => c.Date).ThenByDescending(c => c.CreatedUtc)
-                .Skip((page - 1) * pageSize).Take(pageSize)
+            var paged = q.OrderByDescending(c => c.Date).ThenByDescending(c => c.CreatedUtc).Skip((page - 1) * pageSize).Take(pageSize);
+            return new Paged<ChargeRow>(await RowsAsync(db, paged, cancellationToken), total);
+        }
+
+        private static async Task<List<ChargeRow>> RowsAsync(AppDbContext db, IQueryable<OneOffCharge> charges, CancellationToken cancellationToken)
+        {
+            var rows = await charges
                 .Select(c => new
                 {
                     Charge = c,
@@ -73,8 +85,8 @@ public static class Charges
                     ItemName = db.CatalogItems.Where(i => i.Id == c.CatalogItemId).Select(i => i.Name).FirstOrDefault(),
                 })
                 .ToListAsync(cancellationToken);
-            return new Paged<ChargeRow>([.. rows.Select(r => new ChargeRow(r.Charge.Id, r.Charge.ClientId, r.ClientName ?? "", r.Charge.Date, r.Charge.Description,
-                r.Charge.CatalogItemId, r.ItemName, r.Charge.Quantity, r.Charge.UnitPrice, r.Charge.Amount, r.Charge.BilledInvoiceId is not null, r.Charge.CreatedUtc, r.Charge.CreatedBy))], total);
+            return [.. rows.Select(r => new ChargeRow(r.Charge.Id, r.Charge.ClientId, r.ClientName ?? "", r.Charge.Date, r.Charge.Description,
+                r.Charge.CatalogItemId, r.ItemName, r.Charge.Quantity, r.Charge.UnitPrice, r.Charge.Amount, r.Charge.BilledInvoiceId is not null, r.Charge.CreatedUtc, r.Charge.CreatedBy))];
         }
 
         public async Task<Guid> AddAsync(Request request, CancellationToken cancellationToken = default)

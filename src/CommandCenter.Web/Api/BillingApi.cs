@@ -206,8 +206,7 @@ internal static class BillingApi
         charges.MapPost("/", async (ChargeRequest body, Charges.Handler handler, CancellationToken ct) =>
         {
             var id = await handler.AddAsync(body.ToRequest(), ct);
-            var row = (await handler.ListAsync(new Charges.Query(body.ClientId, BillingPeriod.Of(body.Date!.Value), 1, 1000), ct)).Items.Single(c => c.Id == id);
-            return TypedResults.Created($"/api/v1/charges/{id}", ChargeResponse.From(row));
+            return TypedResults.Created($"/api/v1/charges/{id}", ChargeResponse.From(await handler.GetAsync(id, ct)));
         }).WithName("AddCharge").WithSummary("Adds a one-off charge (positive) or credit (negative unitPrice) to a client, dated in the month it bills.");
 
         charges.MapDelete("/{chargeId:guid}", async (Guid chargeId, string? reason, Charges.Handler handler, CancellationToken ct) =>
