@@ -22,6 +22,11 @@ public static class BillingCsv
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
+    /// <summary>The file as served: UTF-8 with a BOM, so spreadsheet programs read client names, "→" and "−" as such.</summary>
+    public static byte[] File(RunView run, IEnumerable<Invoice> invoices) => [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(Write(run, invoices))];
+
+    public static string FileName(RunView run) => $"billing-preview-{run.Period}.csv";
+
     public static string Write(RunView run, IEnumerable<Invoice> invoices)
     {
         var sb = new StringBuilder();

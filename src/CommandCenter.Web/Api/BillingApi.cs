@@ -169,8 +169,7 @@ internal static class BillingApi
         runs.MapGet("/{period}/preview.csv", async (string period, bool? changed, bool? flagged, string? search, BillingRuns.Handler handler, CancellationToken ct) =>
         {
             var view = await handler.OpenAsync(BillingPeriod.Parse(period), ct);
-            var csv = BillingCsv.Write(view, new RunFilter(changed ?? false, flagged ?? false, search).Apply(view.Invoices));
-            return TypedResults.File(System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(csv)).ToArray(), "text/csv", $"billing-preview-{view.Period}.csv");
+            return TypedResults.File(BillingCsv.File(view, new RunFilter(changed ?? false, flagged ?? false, search).Apply(view.Invoices)), "text/csv", BillingCsv.FileName(view));
         }).WithName("ExportBillingPreview");
 
         runs.MapPost("/{period}/refresh", async (string period, bool? sync, BillingRuns.Handler handler, TimeProvider time, CancellationToken ct) =>

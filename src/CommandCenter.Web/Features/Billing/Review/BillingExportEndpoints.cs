@@ -1,4 +1,3 @@
-using System.Text;
 using CommandCenter.Billing;
 using CommandCenter.Tenancy;
 using Microsoft.AspNetCore.Authorization;
@@ -20,10 +19,8 @@ internal static class BillingExportEndpoints
                 return TypedResults.NotFound();
             }
 
-            var csv = BillingCsv.Write(view, new RunFilter(changed ?? false, flagged ?? false, q).Apply(view.Invoices));
-            // A BOM so spreadsheet programs read the UTF-8 (client names, "→", "−") as such.
-            var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv)).ToArray();
-            return TypedResults.File(bytes, "text/csv; charset=utf-8", $"billing-preview-{view.Period}.csv");
+            var bytes = BillingCsv.File(view, new RunFilter(changed ?? false, flagged ?? false, q).Apply(view.Invoices));
+            return TypedResults.File(bytes, "text/csv; charset=utf-8", BillingCsv.FileName(view));
         })
         .RequireAuthorization(new AuthorizeAttribute { Roles = Roles.OwnerOrBilling })
         .ExcludeFromDescription();
