@@ -70,7 +70,7 @@ public static class BillingInputs
         List<EntryRow> lateRows = [];
         // Time of earlier months that those months' posted invoices could not bill: their run was posted, yet the ticket
         // closed (or the entry was logged) after that run's last refresh. It bills in the first open month after them.
-        var posted = await db.BillingRuns.AsNoTracking().Where(r => r.Status == RunStatus.Posted && r.Period < start)
+        var posted = await db.BillingRuns.AsNoTracking().Where(r => r.Status != RunStatus.Open && r.Period < start)
             .Select(r => new { r.Period, r.RefreshedUtc }).ToListAsync(cancellationToken);
         var lastPosted = posted.FirstOrDefault(r => r.Period == period.Previous.Start);
         if (lastPosted is not null)

@@ -9,7 +9,12 @@ namespace CommandCenter.Billing;
 public enum RunStatus
 {
     Open = 0,
+
+    /// <summary>Every invoice posted: locked, amounts and evidence frozen.</summary>
     Posted = 1,
+
+    /// <summary>A locked month an Owner reopened (audited) for corrections: new documents only, never an edit of a posted one.</summary>
+    Reopened = 2,
 }
 
 /// <summary>Review state of an invoice (design invariant 5); posting states arrive with the posting outbox.</summary>
@@ -32,6 +37,8 @@ public sealed class BillingRun : ITenantOwned
     /// <summary>When the counts were last re-bound to the newest snapshots.</summary>
     public DateTime RefreshedUtc { get; set; }
     public DateTime? PostedUtc { get; set; }
+    /// <summary>When someone first worked on the month (a refresh, an adjustment, an approval): month-end time is measured from here to <see cref="PostedUtc"/>.</summary>
+    public DateTime? WorkStartedUtc { get; set; }
     /// <summary>Bumped by every change (refresh, adjustment, approval, landed sync): open pages compare it to stay live.</summary>
     public long Version { get; set; }
     public List<Invoice> Invoices { get; set; } = [];
@@ -66,6 +73,9 @@ public sealed class Invoice : ITenantOwned
     public bool NewerCountsAvailable { get; set; }
     public DateTime? ApprovedUtc { get; set; }
     public string? ApprovedBy { get; set; }
+    /// <summary>Bumped by each posting attempt after a failure: part of the posting's idempotency key (tenant, period, client, version).</summary>
+    public int DocumentVersion { get; set; }
+    public DateTime? PostedUtc { get; set; }
     public DateTime ComputedUtc { get; set; }
     public List<InvoiceLine> Lines { get; set; } = [];
     public List<string> Warnings { get; set; } = [];

@@ -149,7 +149,7 @@ public static class BillingRuns
             // a refresh. A run that does not exist yet is created and computed first, as before.
             var status = await db.BillingRuns.AsNoTracking().Where(r => r.Period == period.Start).Select(r => (RunStatus?)r.Status).SingleOrDefaultAsync(cancellationToken)
                 ?? (await OpenAsync(db, period, cancellationToken)).Status;
-            if (status == RunStatus.Posted)
+            if (status != RunStatus.Open)
             {
                 throw new ConflictException($"{period.Display} is posted and locked; its invoices no longer change.");
             }
@@ -364,7 +364,7 @@ public static class BillingRuns
         {
             var started = time.GetTimestamp();
             var run = await db.BillingRuns.SingleAsync(r => r.Period == period.Start, cancellationToken);
-            if (run.Status == RunStatus.Posted)
+            if (run.Status != RunStatus.Open)
             {
                 return null;
             }

@@ -104,7 +104,7 @@ public static class Charges
             }
 
             var period = BillingPeriod.Of(request.Date);
-            if (await db.BillingRuns.AnyAsync(r => r.Period == period.Start && r.Status == RunStatus.Posted, cancellationToken))
+            if (await db.BillingRuns.AnyAsync(r => r.Period == period.Start && r.Status != RunStatus.Open, cancellationToken))
             {
                 throw ValidationFailedException.For("date", $"{period.Display} is posted and locked; date the charge in an open month.");
             }

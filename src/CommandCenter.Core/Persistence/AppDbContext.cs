@@ -43,6 +43,11 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<Billing.BillingRun> BillingRuns => Set<Billing.BillingRun>();
     public DbSet<Billing.Invoice> Invoices => Set<Billing.Invoice>();
     public DbSet<Billing.LineAdjustment> LineAdjustments => Set<Billing.LineAdjustment>();
+    public DbSet<Accounting.AccountingConnection> AccountingConnections => Set<Accounting.AccountingConnection>();
+    public DbSet<Accounting.AccountingRecord> AccountingRecords => Set<Accounting.AccountingRecord>();
+    public DbSet<Accounting.InvoicePosting> InvoicePostings => Set<Accounting.InvoicePosting>();
+    public DbSet<Accounting.Correction> Corrections => Set<Accounting.Correction>();
+    public DbSet<Accounting.IifExport> IifExports => Set<Accounting.IifExport>();
 
     /// <summary>Data Protection keys (not tenant data): shared by every instance so protected credentials stay readable.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
