@@ -1,3 +1,4 @@
+using CommandCenter.Accounting;
 using CommandCenter.Billing;
 using CommandCenter.Clients;
 using CommandCenter.Demo;
@@ -23,6 +24,7 @@ builder.AddImports();
 builder.AddVendorSync();
 builder.AddPsa();
 builder.AddBilling();
+builder.AddAccounting();
 builder.AddDemo();
 builder.AddWebIdentity();
 builder.AddWebUi();

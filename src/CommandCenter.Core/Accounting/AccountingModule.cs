@@ -1,0 +1,14 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace CommandCenter.Accounting;
+
+public static class AccountingModule
+{
+    public static IHostApplicationBuilder AddAccounting(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<AccountingCredentialProtector>();
+        builder.Services.AddSingleton<AccountingEndpoints>();
+        return builder;
+    }
+}
