@@ -9,6 +9,11 @@ public static class AccountingModule
     {
         builder.Services.AddSingleton<AccountingCredentialProtector>();
         builder.Services.AddSingleton<AccountingEndpoints>();
+        builder.Services.AddSingleton<PostingSignal>();
+        builder.Services.AddScoped<Postings.Service>();
+        builder.Services.AddScoped<Postings.Handler>();
+        builder.Services.AddSingleton<PostingWorker>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PostingWorker>());
         return builder;
     }
 }

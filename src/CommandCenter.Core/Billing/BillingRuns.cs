@@ -87,7 +87,9 @@ public static class BillingRuns
             }
 
             await using var db = await tenantDb.OpenAsync(cancellationToken);
-            return await engine.RefreshAsync(db, period, null, "refresh", cancellationToken);
+            var view = await engine.RefreshAsync(db, period, null, "refresh", cancellationToken);
+            await Engine.MarkWorkStartedAsync(db, period, cancellationToken);
+            return view;
         }
 
         public async Task<Invoice> AdjustAsync(BillingPeriod period, Guid invoiceId, AdjustRequest request, CancellationToken cancellationToken = default)
@@ -233,6 +235,7 @@ public static class BillingRuns
             var existing = await db.LineAdjustments.SingleOrDefaultAsync(a => a.RunId == run.Id && a.ClientId == invoice.ClientId && a.LineKey == key, cancellationToken);
             var before = existing is null ? null : Describe(existing);
             var now = time.GetUtcNow().UtcDateTime;
+            run.WorkStartedUtc ??= now;
             if (request.Clear)
             {
                 if (existing is null)
@@ -318,6 +321,7 @@ public static class BillingRuns
 
             if (approved.Count > 0)
             {
+                run.WorkStartedUtc ??= now;
                 audit.Record(db, "billing.approved", nameof(BillingRun), run.Id, null, new { Period = period.ToString(), Invoices = approved.Count }, null);
                 run.Version++;
                 await db.SaveChangesAsync(cancellationToken);
@@ -338,6 +342,12 @@ public static class BillingRuns
                 if (invoice.Status != InvoiceStatus.Approved)
                 {
                     throw new ConflictException($"{invoice.ClientName}'s invoice is not approved.");
+                }
+
+                // Queued, on its way or posted: the document sent is the approved one; only a failed posting may be un-approved.
+                if (await db.InvoicePostings.AnyAsync(p => p.InvoiceId == invoice.Id && p.CorrectionId == null && p.State != Accounting.PostingState.Failed, cancellationToken))
+                {
+                    throw new ConflictException($"{invoice.ClientName}'s invoice is being posted; it can no longer be un-approved.");
                 }
 
                 invoice.Status = InvoiceStatus.Draft;
@@ -453,6 +463,13 @@ public static class BillingRuns
             var inputs = await BillingInputs.LoadAsync(db, period, runId, clients, cancellationToken);
             var now = time.GetUtcNow().UtcDateTime;
             return (BillingEngine.Build(period, inputs.Clients, inputs.Settings, inputs.TimeItem, inputs.BlockItem, now), now);
+        }
+
+        /// <summary>Month-end time is measured from the first time someone works on the month (refresh, adjustment, approval).</summary>
+        public static async Task MarkWorkStartedAsync(AppDbContext db, BillingPeriod period, CancellationToken cancellationToken)
+        {
+            await db.BillingRuns.Where(r => r.Period == period.Start && r.WorkStartedUtc == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.WorkStartedUtc, r => r.RefreshedUtc), cancellationToken);
         }
 
         public static async Task<RunView?> ViewAsync(AppDbContext db, BillingPeriod period, CancellationToken cancellationToken)
