@@ -20,6 +20,9 @@ public sealed class BillingGoldenMonthTests
 
     public static TheoryData<string> Clients => [.. Month.Expected.Keys];
 
+    /// <summary>The engine's drafts for the golden month, for tests of what is built from them (e.g. the IIF export).</summary>
+    internal static IReadOnlyList<DraftInvoice> GoldenNovember() => Month.Run();
+
     [Theory]
     [MemberData(nameof(Clients))]
     public void Build_GoldenNovember_EachInvoiceMatchesToTheCent(string client)
