@@ -244,6 +244,15 @@ public static class Postings
                 var postings = new List<InvoicePosting>();
                 foreach (var invoice in ready)
                 {
+                    if (!PostingDocuments.Billed(invoice).Any())
+                    {
+                        // Nothing to bill (every line excluded or gone): no document is sent, and the invoice counts as done.
+                        invoice.Status = InvoiceStatus.Posted;
+                        invoice.PostedUtc = now;
+                        audit.Record(db, "accounting.nothing-to-post", nameof(Invoice), invoice.Id, null, new { invoice.ClientName }, "Every line of the invoice is excluded or removed.");
+                        continue;
+                    }
+
                     var version = latest.GetValueOrDefault(invoice.Id) + 1;
                     // A retry after a failure keeps the number: nothing was created under it.
                     invoice.Number ??= PostingDocuments.NextNumber(settings);
@@ -279,16 +288,13 @@ public static class Postings
                     exportId = await ExportIifAsync(db, run, period, connection, postings, invoices, confirmRepeatExport, now, cancellationToken);
                 }
 
-                if (postings.Count > 0)
+                if (postings.Count > 0 || ready.Count > 0)
                 {
                     run.WorkStartedUtc ??= now;
                     run.Version++;
                     audit.Record(db, "billing.post-all", nameof(BillingRun), run.Id, null,
                         new { Period = period.ToString(), Target = connection.Kind.ToString(), Documents = postings.Count, Total = postings.Sum(p => p.Total), Blocked = blocked.Count }, null);
-                    if (connection.Kind == AccountingKind.Iif)
-                    {
-                        await LockIfCompleteAsync(db, run, now, cancellationToken);
-                    }
+                    await LockIfCompleteAsync(db, run, now, cancellationToken);
 
                     await db.SaveChangesAsync(cancellationToken);
                 }
@@ -343,10 +349,56 @@ public static class Postings
         /// IIF has no API: the documents go into one file (the export ledger keeps it, with its hash), and they count as
         /// posted once the file exists — importing it is the owner's step, and a second export of the same month warns.
         /// </summary>
-        private Task<Guid> ExportIifAsync(AppDbContext db, BillingRun run, BillingPeriod period, AccountingConnection connection, List<InvoicePosting> postings, List<Invoice> invoices, bool repeat, DateTime now, CancellationToken cancellationToken)
+        private async Task<Guid> ExportIifAsync(AppDbContext db, BillingRun run, BillingPeriod period, AccountingConnection connection, List<InvoicePosting> postings, List<Invoice> invoices, bool repeat, DateTime now, CancellationToken cancellationToken)
         {
-            _ = (db, run, period, connection, postings, invoices, repeat, now, cancellationToken);
-            throw new ConflictException("IIF export is not available yet.");
+            var sending = postings.Where(p => p.State == PostingState.Pending).ToList();
+            var content = Iif.IifWriter.Write([.. sending.Select(p => p.Document)], new Iif.IifOptions(connection.IifArAccount, connection.IifIncomeAccount, connection.IifDateFormat));
+            var export = new IifExport
+            {
+                RunId = run.Id,
+                Period = period.Start,
+                Documents = sending.Count,
+                Total = sending.Sum(p => p.Total),
+                Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)),
+                Content = content,
+                FileName = Iif.IifWriter.FileName(period, now),
+                ExportedBy = db.Actor ?? "system",
+                ExportedUtc = now,
+                Repeat = repeat && await db.IifExports.AnyAsync(e => e.RunId == run.Id, cancellationToken),
+            };
+            db.IifExports.Add(export);
+            var byId = invoices.ToDictionary(i => i.Id);
+            foreach (var posting in sending)
+            {
+                posting.State = PostingState.Posted;
+                posting.ExportId = export.Id;
+                posting.ExternalId = $"{export.FileName}#{posting.Number}";
+                posting.ExternalNumber = posting.Number;
+                posting.Attempts = 1;
+                posting.StartedUtc = now;
+                posting.FinishedUtc = now;
+                byId[posting.InvoiceId].Status = InvoiceStatus.Posted;
+                byId[posting.InvoiceId].PostedUtc = now;
+                await BillChargesAsync(db, byId[posting.InvoiceId], cancellationToken);
+            }
+
+            audit.Record(db, "accounting.iif.exported", nameof(IifExport), export.Id, null,
+                new { export.FileName, export.Documents, export.Total, export.Sha256, export.Repeat }, null);
+            return export.Id;
+        }
+
+        /// <summary>One-off charges are billed once: the posted invoice now owns them.</summary>
+        private static async Task BillChargesAsync(AppDbContext db, Invoice invoice, CancellationToken cancellationToken)
+        {
+            var chargeIds = PostingDocuments.Billed(invoice).Where(l => l.Kind == LineKinds.Charge && l.Key.StartsWith("charge:", StringComparison.Ordinal))
+                .Select(l => Guid.TryParseExact(l.Key["charge:".Length..], "N", out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty).ToList();
+            if (chargeIds.Count > 0)
+            {
+                foreach (var charge in await db.OneOffCharges.Where(c => chargeIds.Contains(c.Id)).ToListAsync(cancellationToken))
+                {
+                    charge.BilledInvoiceId = invoice.Id;
+                }
+            }
         }
 
         public static async Task<PostingStatus?> StatusAsync(AppDbContext db, BillingPeriod period, CancellationToken cancellationToken)
@@ -588,16 +640,7 @@ public static class Postings
                 var invoice = await db.Invoices.SingleAsync(i => i.Id == posting.InvoiceId, cancellationToken);
                 invoice.Status = InvoiceStatus.Posted;
                 invoice.PostedUtc = now;
-                // One-off charges are billed once: the posted invoice now owns them.
-                var chargeIds = PostingDocuments.Billed(invoice).Where(l => l.Kind == LineKinds.Charge && l.Key.StartsWith("charge:", StringComparison.Ordinal))
-                    .Select(l => Guid.TryParseExact(l.Key["charge:".Length..], "N", out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty).ToList();
-                if (chargeIds.Count > 0)
-                {
-                    foreach (var charge in await db.OneOffCharges.Where(c => chargeIds.Contains(c.Id)).ToListAsync(cancellationToken))
-                    {
-                        charge.BilledInvoiceId = invoice.Id;
-                    }
-                }
+                await BillChargesAsync(db, invoice, cancellationToken);
             }
 
             run.Version++;

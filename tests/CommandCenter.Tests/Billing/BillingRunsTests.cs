@@ -26,7 +26,7 @@ public sealed class BillingRunsTests
     [Fact]
     public async Task OpenAsync_FirstOpen_CreatesTheRunWithOneInvoicePerActiveClient()
     {
-        await using var f = await Fixture.CreateAsync();
+        await using var f = await RunFixture.CreateAsync();
 
         var run = await f.Runs.OpenAsync(November, Ct);
         var again = await f.Runs.OpenAsync(November, Ct);
@@ -47,7 +47,7 @@ public sealed class BillingRunsTests
     [InlineData("   ")]
     public async Task AdjustAsync_WithoutReason_IsRefused(string reason)
     {
-        await using var f = await Fixture.CreateAsync();
+        await using var f = await RunFixture.CreateAsync();
         var run = await f.Runs.OpenAsync(November, Ct);
         var invoice = Invoice(run, f.Beacon);
 
@@ -63,7 +63,7 @@ public sealed class BillingRunsTests
     [Fact]
     public async Task AdjustAsync_Override_IsAuditedWithBeforeAfterAndReason()
     {
-        await using var f = await Fixture.CreateAsync();
+        await using var f = await RunFixture.CreateAsync();
         var run = await f.Runs.OpenAsync(November, Ct);
         var invoiceId = Invoice(run, f.Beacon).Id;
         var changes = new List<BillingChange>();
@@ -96,7 +96,7 @@ public sealed class BillingRunsTests
     [Fact]
     public async Task RefreshAsync_AfterPriceOverride_KeepsTheOverrideAndTakesTheNewCount()
     {
-        await using var f = await Fixture.CreateAsync();
+        await using var f = await RunFixture.CreateAsync();
         var run = await f.Runs.OpenAsync(November, Ct);
         var invoiceId = Invoice(run, f.Acme).Id;
         await f.Runs.AdjustAsync(November, invoiceId, new BillingRuns.AdjustRequest(f.AcmeWorkstationsKey, "Contract price for 2026", UnitPrice: 40m), Ct);
@@ -114,7 +114,7 @@ public sealed class BillingRunsTests
     [Fact]
     public async Task ApproveAsync_UndecidedFlag_RefusesThatInvoiceAndNamesIt_DecidingThenApproves()
     {
-        await using var f = await Fixture.CreateAsync();
+        await using var f = await RunFixture.CreateAsync();
         await f.FailLastSyncAsync("The operation timed out.");
         var run = await f.Runs.OpenAsync(November, Ct);
         var acme = Invoice(run, f.Acme);
@@ -145,7 +145,7 @@ public sealed class BillingRunsTests
     [Fact]
     public async Task RefreshAsync_CountsChanged_UpdatesDraftsButLeavesApprovedInvoices_UnapproveTakesThem()
     {
-        await using var f = await Fixture.CreateAsync();
+        await using var f = await RunFixture.CreateAsync();
         var run = await f.Runs.OpenAsync(November, Ct);
         var beaconId = Invoice(run, f.Beacon).Id;
         (await f.Runs.ApproveAsync(November, [beaconId], Ct)).Approved.ShouldBe(1);
@@ -171,7 +171,7 @@ public sealed class BillingRunsTests
     [Fact]
     public async Task RefreshAsync_PostedRun_IsRefusedAndNothingChanges()
     {
-        await using var f = await Fixture.CreateAsync();
+        await using var f = await RunFixture.CreateAsync();
         var run = await f.Runs.OpenAsync(November, Ct);
         await f.PostAsync(run.RunId);
         await f.SnapshotAsync("acme", 12);
@@ -189,7 +189,7 @@ public sealed class BillingRunsTests
     [Fact]
     public async Task OpenAsync_ChargeAlreadyBilledByAnotherRun_IsNotBilledAgain()
     {
-        await using var f = await Fixture.CreateAsync();
+        await using var f = await RunFixture.CreateAsync();
         var charges = new Charges.Handler(f.Db.TenantDb(), f.Db.Audit, f.Db.Time, f.Engine);
         var billed = await charges.AddAsync(new Charges.Request(f.Acme, new DateOnly(2026, 11, 3), "Firewall install (billed with October)", 300m), Ct);
         var pending = await charges.AddAsync(new Charges.Request(f.Acme, new DateOnly(2026, 11, 4), "Dock", 189.99m), Ct);
@@ -217,7 +217,7 @@ public sealed class BillingRunsTests
     [Fact]
     public async Task RefreshAsync_ClientMadeInactive_DropsItsDraft()
     {
-        await using var f = await Fixture.CreateAsync();
+        await using var f = await RunFixture.CreateAsync();
         (await f.Runs.OpenAsync(November, Ct)).Invoices.Count.ShouldBe(2);
 
         await new SaveClient.Handler(f.Db.TenantDb(), f.Db.Audit, f.Db.Time).UpdateAsync(f.Beacon, new SaveClient.Request("Beacon Law", ClientStatus.Inactive), Ct);
@@ -231,7 +231,7 @@ public sealed class BillingRunsTests
     [Fact]
     public async Task CloseAsync_BillableTicketThenRefresh_GrowsTheInvoiceByHoursTimesRate()
     {
-        await using var f = await Fixture.CreateAsync();
+        await using var f = await RunFixture.CreateAsync();
         var before = Invoice(await f.Runs.OpenAsync(November, Ct), f.Acme);
         before.Total.ShouldBe(405.00m);
         var tickets = new Tickets.Handler(f.Db.TenantDb(), f.Db.Audit, f.Db.Time);
@@ -260,7 +260,7 @@ public sealed class BillingRunsTests
     [Fact]
     public async Task OpenAsync_OctoberTimeClosedAfterOctoberWasPosted_BillsInNovemberWithItsDate_TimeBilledInOctoberDoesNot()
     {
-        await using var f = await Fixture.CreateAsync();
+        await using var f = await RunFixture.CreateAsync();
         var october = new BillingPeriod(new DateOnly(2026, 10, 1));
         var tickets = new Tickets.Handler(f.Db.TenantDb(), f.Db.Audit, f.Db.Time);
         var billedInOctober = await tickets.CreateAsync(new Tickets.CreateRequest(f.Acme, "Server patching", "tech@test.local"), Ct);
@@ -289,7 +289,7 @@ public sealed class BillingRunsTests
     [Fact]
     public async Task PrepareAsync_TenantWithClients_OpensTheCurrentMonthOnce_AndTheFirstVisitFindsItComputed()
     {
-        await using var f = await Fixture.CreateAsync();
+        await using var f = await RunFixture.CreateAsync();
         using var services = new ServiceCollection().AddSingleton(f.Engine).BuildServiceProvider();
         var preparer = new BillingRunPreparer(f.Db.Factory, services.GetRequiredService<IServiceScopeFactory>(), f.Db.Time, NullLogger<BillingRunPreparer>.Instance);
 
@@ -305,118 +305,4 @@ public sealed class BillingRunsTests
 
     private static Invoice Invoice(RunView run, Guid clientId) => run.Invoices.Single(i => i.ClientId == clientId);
 
-    private sealed class Fixture : IAsyncDisposable
-    {
-        private Fixture(TestDatabase db) => Db = db;
-
-        public TestDatabase Db { get; }
-        public BillingEvents Events { get; } = new();
-        public BillingRuns.Engine Engine { get; private set; } = null!;
-        public BillingRuns.Handler Runs { get; private set; } = null!;
-        public Guid Acme { get; private set; }
-        public Guid Beacon { get; private set; }
-        public Guid Ninja { get; private set; }
-        public string AcmeWorkstationsKey { get; private set; } = "";
-        public string BeaconFirewallKey { get; private set; } = "";
-        public DateTime Now => Db.Time.GetUtcNow().UtcDateTime;
-
-        public static async Task<Fixture> CreateAsync()
-        {
-            var f = new Fixture(await TestDatabase.CreateAsync());
-            var db = f.Db;
-            var sync = new SyncConnection.Handler(db.Factory, new NoServices(), new CredentialProtector(new EphemeralDataProtectionProvider()),
-                new SyncProgressTracker(db.Time), new SyncLocks(), [], db.Time, NullLogger<SyncConnection.Handler>.Instance);
-            f.Engine = new BillingRuns.Engine(f.Events, new BillingLocks(), db.Audit, db.Time, sync, db.Factory, NullLogger<BillingRuns.Engine>.Instance);
-            f.Runs = new BillingRuns.Handler(db.TenantDb(), f.Engine);
-
-            var items = new SaveCatalogItem.Handler(db.TenantDb(), db.Audit, db.Time);
-            var workstation = await items.CreateAsync(new SaveCatalogItem.Request("Managed Workstation", 45m, 12m), Ct);
-            var firewall = await items.CreateAsync(new SaveCatalogItem.Request("Firewall Management", 85m, 20m), Ct);
-            var clients = new SaveClient.Handler(db.TenantDb(), db.Audit, db.Time);
-            f.Acme = await clients.CreateAsync(new SaveClient.Request("Acme Dental", HourlyRate: 150m), Ct);
-            f.Beacon = await clients.CreateAsync(new SaveClient.Request("Beacon Law", HourlyRate: 175m), Ct);
-            var cobalt = await clients.CreateAsync(new SaveClient.Request("Cobalt Labs", ClientStatus.Inactive), Ct);
-
-            await using (var ctx = db.Open())
-            {
-                var ninja = new VendorConnection
-                {
-                    Kind = VendorKind.NinjaOne, Name = "NinjaOne", BaseUrl = "https://example.test", ProtectedCredentials = "x",
-                    CreatedUtc = f.Now, UpdatedUtc = f.Now, LastStatus = SyncStatus.Succeeded, LastSuccessUtc = f.Now,
-                };
-                ctx.VendorConnections.Add(ninja);
-                ctx.VendorOrganizations.AddRange(
-                    new VendorOrganization { ConnectionId = ninja.Id, ExternalId = "acme", Name = "Acme Dental", ClientId = f.Acme, FirstSeenUtc = f.Now, LastSeenUtc = f.Now },
-                    new VendorOrganization { ConnectionId = ninja.Id, ExternalId = "beacon", Name = "Beacon Law", ClientId = f.Beacon, FirstSeenUtc = f.Now, LastSeenUtc = f.Now },
-                    new VendorOrganization { ConnectionId = ninja.Id, ExternalId = "cobalt", Name = "Cobalt Labs", ClientId = cobalt, FirstSeenUtc = f.Now, LastSeenUtc = f.Now });
-                await ctx.SaveChangesAsync(Ct);
-                f.Ninja = ninja.Id;
-            }
-
-            await f.SnapshotAsync("acme", 9);
-            await f.SnapshotAsync("beacon", 3);
-            await f.SnapshotAsync("cobalt", 5);
-
-            var lines = new SaveLine.Handler(db.TenantDb(), db.Audit, db.Time);
-            var from = new DateOnly(2026, 1, 1);
-            var bound = new SaveLine.VendorSource(f.Ninja, SourceMetrics.Workstations);
-            f.AcmeWorkstationsKey = $"line:{await lines.AddAsync(f.Acme, new SaveLine.Request(workstation, 0, EffectiveFrom: from, Source: bound), Ct):N}";
-            await lines.AddAsync(f.Beacon, new SaveLine.Request(workstation, 0, EffectiveFrom: from, Source: bound), Ct);
-            f.BeaconFirewallKey = $"line:{await lines.AddAsync(f.Beacon, new SaveLine.Request(firewall, 1, EffectiveFrom: from), Ct):N}";
-            await lines.AddAsync(cobalt, new SaveLine.Request(workstation, 0, EffectiveFrom: from, Source: bound), Ct);
-            return f;
-        }
-
-        /// <summary>A completed NinjaOne sync of one organisation with <paramref name="workstations"/> approved workstations.</summary>
-        public async Task SnapshotAsync(string organization, int workstations)
-        {
-            Db.Time.Advance(TimeSpan.FromMinutes(1)); // each sync lands after the previous one: the newest snapshot wins
-            await using var ctx = Db.Open();
-            ctx.CountSnapshots.Add(new CountSnapshot
-            {
-                ConnectionId = Ninja,
-                OrganizationExternalId = organization,
-                Metric = Metrics.Devices,
-                Count = workstations,
-                TakenUtc = Now,
-                Assets = [.. Enumerable.Range(1, workstations).Select(i => new VendorAsset
-                {
-                    ExternalId = $"{organization}-{i}", Name = $"{organization.ToUpperInvariant()}-WS-{i:00}", Class = AssetClasses.Workstation,
-                    VendorClass = "WINDOWS_WORKSTATION", Status = "APPROVED", Counted = true,
-                })],
-            });
-            await ctx.SaveChangesAsync(Ct);
-        }
-
-        public async Task FailLastSyncAsync(string error)
-        {
-            await using var ctx = Db.Open();
-            var connection = await ctx.VendorConnections.SingleAsync(c => c.Id == Ninja, Ct);
-            connection.LastStatus = SyncStatus.Failed;
-            connection.LastError = error;
-            await ctx.SaveChangesAsync(Ct);
-        }
-
-        /// <summary>Marks the run and its invoices posted, as the posting outbox will.</summary>
-        public async Task PostAsync(Guid runId)
-        {
-            await using var ctx = Db.Open();
-            var run = await ctx.BillingRuns.Include(r => r.Invoices).SingleAsync(r => r.Id == runId, Ct);
-            run.Status = RunStatus.Posted;
-            run.PostedUtc = Now;
-            foreach (var invoice in run.Invoices)
-            {
-                invoice.Status = InvoiceStatus.Posted;
-            }
-
-            await ctx.SaveChangesAsync(Ct);
-        }
-
-        public ValueTask DisposeAsync() => Db.DisposeAsync();
-
-        private sealed class NoServices : IServiceProvider
-        {
-            public object? GetService(Type serviceType) => null;
-        }
-    }
 }
