@@ -19,7 +19,7 @@ public sealed record DemoSeedResult(bool Seeded, int Tenants, int Clients, int L
 /// <see cref="DemoApiKey"/>; "Other MSP" gets 3 clients, an Owner and <see cref="OtherApiKey"/>, to show isolation.
 /// All or nothing: if any step fails, the tenants seeded so far are removed so the next start seeds again.
 /// </summary>
-public sealed class DemoSeeder(IDbContextFactory<AppDbContext> factory, UserManager<AppUser> users, CredentialProtector protector, TimeProvider time, ILogger<DemoSeeder> logger)
+public sealed class DemoSeeder(IDbContextFactory<AppDbContext> factory, UserManager<AppUser> users, CredentialProtector protector, Accounting.AccountingCredentialProtector accountingProtector, TimeProvider time, ILogger<DemoSeeder> logger)
 {
     public const string DemoTenantName = "Demo MSP";
     public const string AdminEmail = "admin@demo.local";
@@ -106,6 +106,7 @@ public sealed class DemoSeeder(IDbContextFactory<AppDbContext> factory, UserMana
     {
         // Protect before the transaction: the first protection writes the Data Protection key, which must not wait on our own write lock.
         var credentials = plan.VendorConnections ? DemoVendors.Connections.Select(c => protector.Protect(c.Credentials)).ToList() : [];
+        var accountingCredentials = plan.VendorConnections ? accountingProtector.Protect(DemoVendors.ConductorCredentials) : null;
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         var tenant = new Tenant { Name = plan.Name, CreatedUtc = now };
@@ -142,6 +143,22 @@ public sealed class DemoSeeder(IDbContextFactory<AppDbContext> factory, UserMana
                     UpdatedUtc = now,
                 });
             }
+        }
+
+        if (accountingCredentials is not null)
+        {
+            // QuickBooks Desktop through Conductor, simulated in the app; customers and items are imported and mapped once
+            // the app listens (DemoAccountingSetup).
+            db.AccountingConnections.Add(new Accounting.AccountingConnection
+            {
+                Kind = Accounting.AccountingKind.Conductor,
+                BaseUrl = DemoVendors.ConductorUrl("http://localhost:5000"),
+                ProtectedCredentials = accountingCredentials,
+                CredentialHint = Accounting.AccountingCredentialProtector.Hint(Accounting.AccountingKind.Conductor, DemoVendors.ConductorCredentials),
+                TimeoutSeconds = 30,
+                CreatedUtc = now,
+                UpdatedUtc = now,
+            });
         }
 
         await db.SaveChangesAsync(cancellationToken);

@@ -25,6 +25,9 @@ public static class DemoVendors
     public const string GraphClientId = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b";
     public const string GraphClientSecret = "demo-graph-secret";
 
+    public const string ConductorSecretKey = "sk_test_commandcenter_demo";
+    public const string ConductorEndUserId = "end_usr_demo00000001";
+
     public const string SimulatorPrefix = "/sim";
 
     public sealed record ConnectionSpec(VendorKind Kind, string Name, VendorCredentials Credentials);
@@ -52,6 +55,15 @@ public static class DemoVendors
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
     }
+
+    /// <summary>The demo's accounting target: the Conductor (QuickBooks Desktop) simulator's company file.</summary>
+    public static Accounting.AccountingCredentials ConductorCredentials { get; } = new()
+    {
+        SecretKey = ConductorSecretKey,
+        EndUserId = ConductorEndUserId,
+    };
+
+    public static string ConductorUrl(string appAddress) => appAddress.TrimEnd('/') + SimulatorPrefix + "/conductor/v1";
 
     internal static bool IsSimulatorUrl(string url) => url.Contains(SimulatorPrefix + "/", StringComparison.Ordinal)
         && Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.IsLoopback || uri.Host is "localhost");
@@ -83,6 +95,18 @@ public sealed class DemoSimulatorLinks(IServer server, IDbContextFactory<AppDbCo
             {
                 c.BaseUrl = baseUrl;
                 c.TokenUrl = tokenUrl;
+                c.SettingsVersion++;
+                changed++;
+            }
+        }
+
+        foreach (var c in (await db.AccountingConnections.IgnoreQueryFilters([AppDbContext.TenantFilter]).ToListAsync(cancellationToken))
+            .Where(c => c.BaseUrl is not null && DemoVendors.IsSimulatorUrl(c.BaseUrl)))
+        {
+            var baseUrl = DemoVendors.ConductorUrl(address);
+            if (c.Kind == Accounting.AccountingKind.Conductor && c.BaseUrl != baseUrl)
+            {
+                c.BaseUrl = baseUrl;
                 c.SettingsVersion++;
                 changed++;
             }
