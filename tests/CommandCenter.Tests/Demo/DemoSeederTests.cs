@@ -147,7 +147,8 @@ public sealed class DemoSeederTests
     }
 
     private static DemoSeeder Seeder(TestDatabase db, TestIdentity identity) =>
-        new(db.Factory, identity.Users, new CredentialProtector(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider()), db.Time, NullLogger<DemoSeeder>.Instance);
+        new(db.Factory, identity.Users, new CredentialProtector(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider()),
+            new CommandCenter.Accounting.AccountingCredentialProtector(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider()), db.Time, NullLogger<DemoSeeder>.Instance);
 
     private static async Task<(Guid Demo, Guid Other)> TenantIdsAsync(TestDatabase db)
     {
