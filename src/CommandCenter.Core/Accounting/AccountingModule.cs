@@ -1,3 +1,4 @@
+using CommandCenter.Accounting.Conductor;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -9,6 +10,7 @@ public static class AccountingModule
     {
         builder.Services.AddSingleton<AccountingCredentialProtector>();
         builder.Services.AddSingleton<AccountingEndpoints>();
+        builder.Services.AddConductorTarget();
         return builder;
     }
 }
