@@ -32,6 +32,9 @@ public sealed class SimulatorOptions
     /// <summary>How often the drift service changes the world (a device added or retired); null = never.</summary>
     public TimeSpan? DriftInterval { get; set; }
 
+    /// <summary>Extra time every accounting create takes (an invoice or credit memo posted), so a batch takes a while; 0 = none.</summary>
+    public int AccountingLatencyMs { get; set; }
+
     public TimeSpan NinjaOneTokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
     public TimeSpan Pax8TokenLifetime { get; set; } = TimeSpan.FromHours(24);

@@ -41,7 +41,7 @@ public static class SimulatorServiceCollectionExtensions
 
     /// <summary>
     /// Maps every simulated vendor under <paramref name="prefix"/> (<c>/ninjaone</c>, <c>/pax8</c>, <c>/huntress</c>,
-    /// <c>/sonicwall</c>, <c>/graph</c>) plus <c>/_faults</c> and <c>/_world</c>. Anonymous at the ASP.NET level (each
+    /// <c>/sonicwall</c>, <c>/graph</c>, <c>/conductor</c>) plus <c>/_faults</c> and <c>/_world</c>. Anonymous at the ASP.NET level (each
     /// vendor does its own auth), without antiforgery and left out of OpenAPI.
     /// </summary>
     public static RouteGroupBuilder MapVendorSimulators(this IEndpointRouteBuilder endpoints, string prefix = "/sim")
@@ -57,6 +57,7 @@ public static class SimulatorServiceCollectionExtensions
         HuntressEndpoints.Map(root.MapGroup("/huntress"), context);
         SonicWallEndpoints.Map(root.MapGroup("/sonicwall"), context);
         GraphEndpoints.Map(root.MapGroup("/graph"), context);
+        ConductorEndpoints.Map(root.MapGroup("/conductor"));
         ControlEndpoints.Map(root, context);
         return root;
     }

@@ -1,3 +1,4 @@
+using CommandCenter.Accounting.Conductor;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -14,6 +15,7 @@ public static class AccountingModule
         builder.Services.AddScoped<Postings.Handler>();
         builder.Services.AddSingleton<PostingWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PostingWorker>());
+        builder.Services.AddConductorTarget();
         return builder;
     }
 }

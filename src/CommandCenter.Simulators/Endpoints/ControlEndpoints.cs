@@ -22,9 +22,11 @@ internal static class ControlEndpoints
                 huntress = new { baseUrl = b + "/huntress/v1", apiKey = SimulatorCredentials.HuntressApiKey, apiSecret = SimulatorCredentials.HuntressApiSecret },
                 sonicWall = new { mswBaseUrl = b + "/sonicwall/msw", nsmBaseUrl = b + "/sonicwall/nsm", inventoryBaseUrl = b + "/sonicwall", apiKey = SimulatorCredentials.SonicWallMswApiKey },
                 graph = new { baseUrl = b + "/graph/v1.0", loginBaseUrl = b + "/graph/login", partnerTenantId = SimulatorCredentials.GraphPartnerTenantId, clientId = SimulatorCredentials.GraphClientId, clientSecret = SimulatorCredentials.GraphClientSecret },
+                conductor = new { baseUrl = b + "/conductor/v1", secretKey = AccountingSimulatorCredentials.ConductorSecretKey, endUserId = AccountingSimulatorCredentials.ConductorEndUserId },
             });
         });
         group.MapGet("/_world", (SimulatorWorld world) => Results.Json(world.Summary()));
+        group.MapGet("/_world/conductor/invoices", (SimulatorWorld world) => Results.Json(world.Conductor.Summaries()));
         group.MapPost("/_world/drift", (SimulatorWorld world) => Results.Json(world.Drift()));
 
         group.MapGet("/_faults", (SimulatorWorld world) => Results.Json(world.Faults.Pending));
@@ -37,7 +39,7 @@ internal static class ControlEndpoints
         {
             if (!SimulatorFaults.TryParseKind(request.Kind, out var kind))
             {
-                return Results.Problem(statusCode: 400, title: "Unknown fault kind", detail: "kind must be one of 429, 500, timeout, malformed, truncated, empty-page, expired-token.");
+                return Results.Problem(statusCode: 400, title: "Unknown fault kind", detail: "kind must be one of 429, 500, timeout, malformed, truncated, empty-page, expired-token, commit-timeout, reject.");
             }
 
             try

@@ -29,6 +29,9 @@ internal abstract class VendorBehavior
 {
     public const string PrincipalKey = "sim.principal";
 
+    /// <summary>A fault the vendor's own endpoints act on (commit-timeout, reject), left in <see cref="HttpContext.Items"/>.</summary>
+    public const string FaultKey = "sim.fault";
+
     public abstract string Name { get; }
 
     public abstract ValueTask<AuthOutcome> AuthenticateAsync(HttpContext http);
@@ -90,6 +93,9 @@ internal sealed class VendorFilter(VendorBehavior vendor, bool tokenEndpoint, bo
                 return vendor.ServerError(http);
             case FaultKind.ExpiredToken:
                 return vendor.ExpiredToken(http, principal);
+            case FaultKind.CommitTimeout or FaultKind.Reject:
+                http.Items[VendorBehavior.FaultKey] = fault;
+                return await next(context);
             case FaultKind.Timeout:
                 var time = http.RequestServices.GetRequiredService<TimeProvider>();
                 try

@@ -262,6 +262,14 @@ public sealed class FaultSimulatorTests(DemoSimulatorFixture fixture) : IClassFi
                     request.Headers.Add("X-API-KEY", SimulatorCredentials.SonicWallMswApiKey);
                     return http.SendAsync(request, Ct);
                 };
+            case "conductor":
+                return () =>
+                {
+                    var request = new HttpRequestMessage(HttpMethod.Get, "conductor/v1/quickbooks-desktop/customers?limit=5");
+                    request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AccountingSimulatorCredentials.ConductorSecretKey);
+                    request.Headers.Add("Conductor-End-User-Id", AccountingSimulatorCredentials.ConductorEndUserId);
+                    return http.SendAsync(request, Ct);
+                };
             default:
                 var graph = await SimulatorServer.GraphTokenAsync(http, SimulatorCredentials.GraphPartnerTenantId);
                 return () => SimulatorServer.SendAsync(http, "graph/v1.0/tenantRelationships/delegatedAdminCustomers", graph);
