@@ -13,6 +13,7 @@ public static class BillingModule
         builder.Services.AddScoped<BillingRuns.Handler>();
         builder.Services.AddScoped<BillingSettingsStore.Handler>();
         builder.Services.AddScoped<Charges.Handler>();
+        builder.Services.AddScoped<MonthEndCockpit.Handler>();
         builder.Services.AddSingleton<BillingLiveUpdates>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BillingLiveUpdates>());
         builder.Services.AddHostedService<BillingRunPreparer>();

@@ -378,6 +378,52 @@ public sealed class BillingReviewE2ETests(AppFactory app, ITestOutputHelper outp
         }
     }
 
+    /// <summary>
+    /// The cockpit on the demo: flags still to decide and invoices still to approve are close blockers, each leading to
+    /// where it is fixed; the change against last month is split by cause; the demo's added workstations and new backup
+    /// line are revenue found.
+    /// </summary>
+    [Fact]
+    public async Task HomeCockpit_Demo_ListsCloseBlockersWithTheirCounts_ChangeByCause_RevenueFound()
+    {
+        await ReadyAsync();
+        var totals = (await RunAsync()).GetProperty("totals");
+        var openFlags = totals.GetProperty("openFlags").GetInt32();
+        var drafts = totals.GetProperty("invoices").GetInt32() - totals.GetProperty("approved").GetInt32();
+        drafts.ShouldBeGreaterThan(0); // the tests of this class leave the invoices they need as drafts
+
+        await using var session = await Browser.OpenAsync(app.BaseAddress);
+        var page = session.Page;
+        await Browser.SignInAsync(page, DemoSeeder.BillingEmail, DemoSeeder.DemoPassword, "/");
+        await Assertions.Expect(page.Locator("[data-testid=close-blocker]").First).ToBeVisibleAsync();
+        var unapproved = page.Locator("[data-testid=close-blocker][data-kind=unapproved-invoice]");
+        await Assertions.Expect(unapproved).ToHaveAttributeAsync("data-count", drafts.ToString(CultureInfo.InvariantCulture));
+        await Assertions.Expect(unapproved).ToHaveAttributeAsync("href", $"/billing/{Month}");
+        var flags = page.Locator("[data-testid=close-blocker][data-kind=undecided-flag]");
+        if (openFlags > 0)
+        {
+            await Assertions.Expect(flags).ToHaveAttributeAsync("data-count", openFlags.ToString(CultureInfo.InvariantCulture));
+            await Assertions.Expect(flags).ToHaveAttributeAsync("href", $"/billing/{Month}?flagged=true");
+        }
+        else
+        {
+            await Assertions.Expect(flags).ToHaveCountAsync(0);
+        }
+
+        await Assertions.Expect(page.Locator("[data-testid=home-ready]")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("[data-testid=home-month-change]")).ToHaveAttributeAsync("data-amount",
+            totals.GetProperty("change").GetDecimal().ToString("0.00", CultureInfo.InvariantCulture));
+        await Assertions.Expect(page.Locator("[data-testid=home-change-part]").First).ToBeVisibleAsync();
+        var found = decimal.Parse((await page.Locator("[data-testid=home-revenue-found]").GetAttributeAsync("data-amount"))!, CultureInfo.InvariantCulture);
+        found.ShouldBeGreaterThan(0m); // Bluebird and Clearwater +2 workstations, Orchard's new backup line
+        await Assertions.Expect(page.Locator("[data-testid=home-revenue-chart] svg").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid=home-month-end-minutes]")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("home-cockpit"), FullPage = true });
+
+        await unapproved.ClickAsync();
+        await page.WaitForURLAsync($"**/billing/{Month}");
+    }
+
     private async Task ReadyAsync()
     {
         await app.WaitForFirstSyncsAsync(Ct);
