@@ -23,6 +23,12 @@ public enum FaultKind
 
     /// <summary>"expired-token": 401 as for an expired token; the presented token stays invalid afterwards.</summary>
     ExpiredToken = 6,
+
+    /// <summary>"commit-timeout": the create is committed, then the answer is held for <see cref="FaultSpec.DelaySeconds"/> (or until the caller gives up).</summary>
+    CommitTimeout = 7,
+
+    /// <summary>"reject": the vendor's validation error envelope; nothing is created.</summary>
+    Reject = 8,
 }
 
 /// <summary>
@@ -43,7 +49,7 @@ public sealed record PendingFault(long Id, string Vendor, string Kind, int Remai
 /// <summary>The queue of pending faults (thread-safe). Faults are consumed in the order they were queued.</summary>
 public sealed class SimulatorFaults
 {
-    public static readonly IReadOnlyList<string> Vendors = ["ninjaone", "pax8", "huntress", "sonicwall", "graph"];
+    public static readonly IReadOnlyList<string> Vendors = ["ninjaone", "pax8", "huntress", "sonicwall", "graph", "qbo", "xero"];
 
     private static readonly Dictionary<string, FaultKind> KindsByName = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -54,6 +60,8 @@ public sealed class SimulatorFaults
         ["truncated"] = FaultKind.Truncated,
         ["empty-page"] = FaultKind.EmptyPage,
         ["expired-token"] = FaultKind.ExpiredToken,
+        ["commit-timeout"] = FaultKind.CommitTimeout,
+        ["reject"] = FaultKind.Reject,
     };
 
     private readonly Lock _gate = new();

@@ -35,6 +35,7 @@ public static class SimulatorServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<SimulatorWorld>().Faults);
         services.TryAddSingleton<SimulatorTokens>();
         services.TryAddSingleton<SlidingWindowLimiter>();
+        services.TryAddSingleton<OAuthAuthority>();
         services.AddHostedService<DriftService>();
         return services;
     }
@@ -57,6 +58,10 @@ public static class SimulatorServiceCollectionExtensions
         HuntressEndpoints.Map(root.MapGroup("/huntress"), context);
         SonicWallEndpoints.Map(root.MapGroup("/sonicwall"), context);
         GraphEndpoints.Map(root.MapGroup("/graph"), context);
+        QboEndpoints.Map(root.MapGroup("/qbo"), context);
+        QboEndpoints.MapWorld(root);
+        XeroEndpoints.Map(root.MapGroup("/xero"), context);
+        XeroEndpoints.MapWorld(root);
         ControlEndpoints.Map(root, context);
         return root;
     }

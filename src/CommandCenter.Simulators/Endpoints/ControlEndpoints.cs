@@ -22,6 +22,8 @@ internal static class ControlEndpoints
                 huntress = new { baseUrl = b + "/huntress/v1", apiKey = SimulatorCredentials.HuntressApiKey, apiSecret = SimulatorCredentials.HuntressApiSecret },
                 sonicWall = new { mswBaseUrl = b + "/sonicwall/msw", nsmBaseUrl = b + "/sonicwall/nsm", inventoryBaseUrl = b + "/sonicwall", apiKey = SimulatorCredentials.SonicWallMswApiKey },
                 graph = new { baseUrl = b + "/graph/v1.0", loginBaseUrl = b + "/graph/login", partnerTenantId = SimulatorCredentials.GraphPartnerTenantId, clientId = SimulatorCredentials.GraphClientId, clientSecret = SimulatorCredentials.GraphClientSecret },
+                qbo = new { baseUrl = b + "/qbo", authorizeUrl = b + "/qbo/connect/oauth2", tokenUrl = b + "/qbo/oauth2/v1/tokens/bearer", clientId = AccountingSimulatorCredentials.QboClientId, clientSecret = AccountingSimulatorCredentials.QboClientSecret, realmId = AccountingSimulatorCredentials.QboRealmId },
+                xero = new { baseUrl = b + "/xero/api.xro/2.0", authorizeUrl = b + "/xero/identity/connect/authorize", tokenUrl = b + "/xero/identity/connect/token", connectionsUrl = b + "/xero/connections", clientId = AccountingSimulatorCredentials.XeroClientId, clientSecret = AccountingSimulatorCredentials.XeroClientSecret, tenantId = AccountingSimulatorCredentials.XeroTenantId },
             });
         });
         group.MapGet("/_world", (SimulatorWorld world) => Results.Json(world.Summary()));
@@ -37,7 +39,7 @@ internal static class ControlEndpoints
         {
             if (!SimulatorFaults.TryParseKind(request.Kind, out var kind))
             {
-                return Results.Problem(statusCode: 400, title: "Unknown fault kind", detail: "kind must be one of 429, 500, timeout, malformed, truncated, empty-page, expired-token.");
+                return Results.Problem(statusCode: 400, title: "Unknown fault kind", detail: "kind must be one of 429, 500, timeout, malformed, truncated, empty-page, expired-token, commit-timeout, reject.");
             }
 
             try
