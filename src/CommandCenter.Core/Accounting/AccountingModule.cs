@@ -1,3 +1,5 @@
+using CommandCenter.Accounting.Qbo;
+using CommandCenter.Accounting.Xero;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -9,6 +11,8 @@ public static class AccountingModule
     {
         builder.Services.AddSingleton<AccountingCredentialProtector>();
         builder.Services.AddSingleton<AccountingEndpoints>();
+        builder.Services.AddQboTarget();
+        builder.Services.AddXeroTarget();
         return builder;
     }
 }
