@@ -375,7 +375,7 @@ internal static partial class XeroEndpoints
             ["Reference"] = reference,
             ["Contact"] = new JsonObject { ["ContactID"] = contact.Id.ToString(), ["Name"] = contact.Contact!.Name },
             ["Date"] = MsDate(dateInstant, withOffset: true),
-            ["DateString"] = date.ToString("yyyy-MM-dd'T'00:00:00", CultureInfo.InvariantCulture),
+            ["DateString"] = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00:00",
             ["Status"] = input["Status"]?.ToString() ?? "DRAFT",
             ["LineAmountTypes"] = lineAmountTypes,
             ["LineItems"] = lines,
@@ -390,7 +390,7 @@ internal static partial class XeroEndpoints
         {
             var due = dueDate ?? date;
             document["DueDate"] = MsDate(new DateTimeOffset(due.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), withOffset: true);
-            document["DueDateString"] = due.ToString("yyyy-MM-dd'T'00:00:00", CultureInfo.InvariantCulture);
+            document["DueDateString"] = due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00:00";
             document["AmountDue"] = subTotal;
             document["AmountPaid"] = 0.00m;
         }

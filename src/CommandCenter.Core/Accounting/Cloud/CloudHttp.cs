@@ -96,7 +96,9 @@ public static class CloudHttp
             .AddHttpMessageHandler<CloudRoutingHandler>()
             .AddHttpMessageHandler<TAuth>();
         builder.AddResilienceHandler("accounting-cloud", Configure)
-            .SelectPipelineBy(_ => request => CloudRequest.GetEndpoint(request).TimeoutSeconds.ToString(CultureInfo.InvariantCulture));
+            .SelectPipelineBy(_ => request => (request.Options.TryGetValue(CloudRequest.EndpointKey, out var endpoint)
+                ? endpoint.TimeoutSeconds
+                : AccountingConnection.DefaultTimeoutSeconds).ToString(CultureInfo.InvariantCulture));
         return builder;
     }
 

@@ -17,7 +17,8 @@ internal sealed class QboTarget(IQboApi api) : IAccountingTarget
 {
     public const string Name = "QuickBooks Online";
     private const string KeyPrefix = "Command Center posting key: ";
-    private const int PageSize = 1000;
+    /// <summary>Rows per query page (QBO allows up to 1000); tests lower it to cross pages.</summary>
+    internal static int PageSize { get; set; } = 1000;
 
     public async Task CheckAsync(AccountingEndpoint endpoint, CancellationToken cancellationToken)
     {

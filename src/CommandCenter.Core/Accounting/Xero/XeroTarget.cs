@@ -20,7 +20,8 @@ namespace CommandCenter.Accounting.Xero;
 internal sealed class XeroTarget(IXeroApi api) : IAccountingTarget
 {
     public const string Name = "Xero";
-    private const int PageSize = 100;
+    /// <summary>Rows per page; tests lower it to cross pages.</summary>
+    internal static int PageSize { get; set; } = 100;
 
     public async Task CheckAsync(AccountingEndpoint endpoint, CancellationToken cancellationToken) =>
         await Run("the organisation check", false, () => api.GetOrganisation(endpoint, cancellationToken), cancellationToken);
