@@ -49,7 +49,7 @@ public sealed record PendingFault(long Id, string Vendor, string Kind, int Remai
 /// <summary>The queue of pending faults (thread-safe). Faults are consumed in the order they were queued.</summary>
 public sealed class SimulatorFaults
 {
-    public static readonly IReadOnlyList<string> Vendors = ["ninjaone", "pax8", "huntress", "sonicwall", "graph", "conductor"];
+    public static readonly IReadOnlyList<string> Vendors = ["ninjaone", "pax8", "huntress", "sonicwall", "graph", "conductor", "qbo", "xero"];
 
     private static readonly Dictionary<string, FaultKind> KindsByName = new(StringComparer.OrdinalIgnoreCase)
     {

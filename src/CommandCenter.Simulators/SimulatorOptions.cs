@@ -46,4 +46,10 @@ public sealed class SimulatorOptions
     public TimeSpan NsmTokenLifetime { get; set; } = TimeSpan.FromHours(8);
 
     public TimeSpan NsmTokenIdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>QuickBooks Online access tokens (about 1 h at Intuit).</summary>
+    public TimeSpan QboAccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Xero access tokens (30 minutes).</summary>
+    public TimeSpan XeroAccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(30);
 }

@@ -35,6 +35,7 @@ public static class SimulatorServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<SimulatorWorld>().Faults);
         services.TryAddSingleton<SimulatorTokens>();
         services.TryAddSingleton<SlidingWindowLimiter>();
+        services.TryAddSingleton<OAuthAuthority>();
         services.AddHostedService<DriftService>();
         return services;
     }
@@ -58,6 +59,10 @@ public static class SimulatorServiceCollectionExtensions
         SonicWallEndpoints.Map(root.MapGroup("/sonicwall"), context);
         GraphEndpoints.Map(root.MapGroup("/graph"), context);
         ConductorEndpoints.Map(root.MapGroup("/conductor"));
+        QboEndpoints.Map(root.MapGroup("/qbo"), context);
+        QboEndpoints.MapWorld(root);
+        XeroEndpoints.Map(root.MapGroup("/xero"), context);
+        XeroEndpoints.MapWorld(root);
         ControlEndpoints.Map(root, context);
         return root;
     }

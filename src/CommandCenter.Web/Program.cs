@@ -11,6 +11,7 @@ using CommandCenter.VendorSync;
 using CommandCenter.Web.Api;
 using CommandCenter.Web.Components;
 using CommandCenter.Web.Components.Account;
+using CommandCenter.Web.Features.Accounting;
 using CommandCenter.Web.Features.Billing.Review;
 using CommandCenter.Web.Features.Psa.Embed;
 using CommandCenter.Web.Infrastructure;
@@ -65,6 +66,7 @@ app.MapApiV1();
 app.MapAccountEndpoints();
 app.MapEmbedEndpoints();
 app.MapBillingExport();
+app.MapAccountingOAuth();
 if (demo)
 {
     app.MapVendorSimulators(DemoVendors.SimulatorPrefix);

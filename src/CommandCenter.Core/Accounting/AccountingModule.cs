@@ -1,4 +1,6 @@
 using CommandCenter.Accounting.Conductor;
+using CommandCenter.Accounting.Qbo;
+using CommandCenter.Accounting.Xero;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -16,6 +18,8 @@ public static class AccountingModule
         builder.Services.AddSingleton<PostingWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PostingWorker>());
         builder.Services.AddConductorTarget();
+        builder.Services.AddQboTarget();
+        builder.Services.AddXeroTarget();
         return builder;
     }
 }

@@ -23,6 +23,8 @@ internal static class ControlEndpoints
                 sonicWall = new { mswBaseUrl = b + "/sonicwall/msw", nsmBaseUrl = b + "/sonicwall/nsm", inventoryBaseUrl = b + "/sonicwall", apiKey = SimulatorCredentials.SonicWallMswApiKey },
                 graph = new { baseUrl = b + "/graph/v1.0", loginBaseUrl = b + "/graph/login", partnerTenantId = SimulatorCredentials.GraphPartnerTenantId, clientId = SimulatorCredentials.GraphClientId, clientSecret = SimulatorCredentials.GraphClientSecret },
                 conductor = new { baseUrl = b + "/conductor/v1", secretKey = AccountingSimulatorCredentials.ConductorSecretKey, endUserId = AccountingSimulatorCredentials.ConductorEndUserId },
+                qbo = new { baseUrl = b + "/qbo", authorizeUrl = b + "/qbo/connect/oauth2", tokenUrl = b + "/qbo/oauth2/v1/tokens/bearer", clientId = AccountingSimulatorCredentials.QboClientId, clientSecret = AccountingSimulatorCredentials.QboClientSecret, realmId = AccountingSimulatorCredentials.QboRealmId },
+                xero = new { baseUrl = b + "/xero/api.xro/2.0", authorizeUrl = b + "/xero/identity/connect/authorize", tokenUrl = b + "/xero/identity/connect/token", connectionsUrl = b + "/xero/connections", clientId = AccountingSimulatorCredentials.XeroClientId, clientSecret = AccountingSimulatorCredentials.XeroClientSecret, tenantId = AccountingSimulatorCredentials.XeroTenantId },
             });
         });
         group.MapGet("/_world", (SimulatorWorld world) => Results.Json(world.Summary()));
