@@ -67,8 +67,10 @@ internal sealed class CloudVendorFilter(CloudVendorBehavior vendor) : IEndpointF
             case FaultKind.CommitTimeout:
                 var committed = await next(context);
                 return await DelayAsync(fault, time, http) ? committed : Results.Empty;
-            default:
+            case null:
                 return await next(context);
+            default:
+                return VendorFilter.Mangle(await next(context), fault);
         }
     }
 

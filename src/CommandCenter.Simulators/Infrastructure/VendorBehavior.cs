@@ -111,7 +111,12 @@ internal sealed class VendorFilter(VendorBehavior vendor, bool tokenEndpoint, bo
                 return await next(context);
         }
 
-        var result = await next(context);
+        return Mangle(await next(context), fault);
+    }
+
+    /// <summary>The body faults (malformed, truncated, empty page) applied to a successful JSON answer.</summary>
+    internal static object? Mangle(object? result, FaultSpec fault)
+    {
         if (result is not SimJson json || json.StatusCode != StatusCodes.Status200OK)
         {
             return result;

@@ -48,10 +48,13 @@ internal sealed class CloudAccountingHarness : IAsyncDisposable
     }
 
     /// <summary>The authorization-code flow against the simulator (auto-approved consent), as the app's callback does it.</summary>
-    public async Task<AccountingCredentials> AuthorizeAsync(AccountingKind kind)
+    public Task<AccountingCredentials> AuthorizeAsync(AccountingKind kind) => AuthorizeAsync(Server, kind);
+
+    /// <summary>The authorization-code flow against a simulator server (auto-approved consent).</summary>
+    public static async Task<AccountingCredentials> AuthorizeAsync(SimulatorServer server, AccountingKind kind)
     {
         var ct = TestContext.Current.CancellationToken;
-        using var http = Server.Client(followRedirects: false);
+        using var http = server.Client(followRedirects: false);
         const string redirect = "http://127.0.0.1/callback";
         var (authorize, token, clientId, secret, scope) = kind == AccountingKind.Qbo
             ? ("qbo/connect/oauth2", "qbo/oauth2/v1/tokens/bearer", AccountingSimulatorCredentials.QboClientId, AccountingSimulatorCredentials.QboClientSecret, AccountingSimulatorCredentials.QboScope)
