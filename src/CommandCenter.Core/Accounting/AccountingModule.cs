@@ -9,6 +9,15 @@ public static class AccountingModule
     {
         builder.Services.AddSingleton<AccountingCredentialProtector>();
         builder.Services.AddSingleton<AccountingEndpoints>();
+        builder.Services.AddAccountingConnections();
         return builder;
+    }
+
+    /// <summary>The connection, import and mapping handlers (the targets register themselves keyed by kind).</summary>
+    public static IServiceCollection AddAccountingConnections(this IServiceCollection services)
+    {
+        services.AddScoped<AccountingConnections.Handler>();
+        services.AddScoped<AccountingMappings.Handler>();
+        return services;
     }
 }

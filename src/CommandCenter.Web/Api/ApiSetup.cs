@@ -51,6 +51,7 @@ internal static class ApiSetup
         api.MapPsaEmbedApi();
         api.MapPsaApi();
         api.MapBillingApi();
+        api.MapAccountingApi();
         return app;
     }
 
