@@ -20,6 +20,15 @@ public static class AccountingModule
         builder.Services.AddConductorTarget();
         builder.Services.AddQboTarget();
         builder.Services.AddXeroTarget();
+        builder.Services.AddAccountingConnections();
         return builder;
+    }
+
+    /// <summary>The connection, import and mapping handlers (the targets register themselves keyed by kind).</summary>
+    public static IServiceCollection AddAccountingConnections(this IServiceCollection services)
+    {
+        services.AddScoped<AccountingConnections.Handler>();
+        services.AddScoped<AccountingMappings.Handler>();
+        return services;
     }
 }

@@ -52,6 +52,7 @@ internal static class ApiSetup
         api.MapPsaApi();
         api.MapBillingApi();
         api.MapPostingApi();
+        api.MapAccountingApi();
         return app;
     }
 
