@@ -15,6 +15,7 @@ public static class AccountingModule
         builder.Services.AddSingleton<PostingSignal>();
         builder.Services.AddScoped<Postings.Service>();
         builder.Services.AddScoped<Postings.Handler>();
+        builder.Services.AddScoped<MonthReopening.Handler>();
         builder.Services.AddSingleton<PostingWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PostingWorker>());
         builder.Services.AddConductorTarget();

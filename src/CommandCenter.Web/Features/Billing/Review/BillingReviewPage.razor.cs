@@ -1,7 +1,9 @@
 using System.Globalization;
+using CommandCenter.Accounting;
 using CommandCenter.Billing;
 using CommandCenter.Common;
 using CommandCenter.Persistence;
+using CommandCenter.Tenancy;
 using CommandCenter.Web.Features.Clients.ClientDetail;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
@@ -12,7 +14,8 @@ namespace CommandCenter.Web.Features.Billing.Review;
 /// <summary>
 /// The month's review (issue 5): every invoice and line of a billing run in one virtualized list, what moved against
 /// last month and why, the flags that hold an invoice, adjustments with a reason, approvals, and live updates when a
-/// sync lands or another user changes the run.
+/// sync lands or another user changes the run. Issue 6: Post all, the live posting panel, the locked month, reopening
+/// and corrections.
 /// </summary>
 public sealed partial class BillingReviewPage : IAsyncDisposable
 {
@@ -45,8 +48,14 @@ public sealed partial class BillingReviewPage : IAsyncDisposable
     private DateOnly _livePeriod;
     private IJSObjectReference? _keys;
     private DotNetObjectReference<BillingReviewPage>? _self;
+    private string? _role;
+    private PostingStatus? _posting;
+    private PostPlan? _plan;
+    private MonthReopened? _reopened;
 
     [Inject] private BillingRuns.Handler Runs { get; set; } = default!;
+    [Inject] private Postings.Handler Postings { get; set; } = default!;
+    [Inject] private MonthReopening.Handler Reopening { get; set; } = default!;
     [Inject] private BillingEvents Events { get; set; } = default!;
     [Inject] private TenantDb TenantDb { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
@@ -69,6 +78,22 @@ public sealed partial class BillingReviewPage : IAsyncDisposable
     /// <summary>An open run takes refreshes, adjustments and approvals; a posted month is read-only.</summary>
     private bool Editable => _run is { Status: RunStatus.Open };
 
+    /// <summary>Post all, retries and corrections are for Owner and Billing users (the page admits only them; the role is checked again here).</summary>
+    private bool CanPost => _role is Roles.Owner or Roles.Billing;
+
+    /// <summary>Reopening a locked month is the Owner's.</summary>
+    private bool IsOwner => _role == Roles.Owner;
+
+    private bool CanPostAll => _plan is { Ready: > 0, Problem: null };
+
+    private string PostAllHint => _plan switch
+    {
+        null => "Post the approved invoices to the accounting system",
+        { Problem: { } problem } => problem,
+        { Ready: 0 } => "No approved invoice is waiting to be posted",
+        { } plan => $"Post {plan.Ready} approved {(plan.Ready == 1 ? "invoice" : "invoices")} to {plan.TargetName}",
+    };
+
     private bool Filtered => Changed || Flagged || !string.IsNullOrWhiteSpace(Search);
 
     private string CsvHref => _period is { } p
@@ -85,7 +110,9 @@ public sealed partial class BillingReviewPage : IAsyncDisposable
     protected override async Task OnInitializedAsync()
     {
         // Only this tenant's changes reach this page: the circuit's tenant, resolved once (as the live Integrations page does).
-        _tenantId = (await TenantDb.ScopeAsync()).TenantId;
+        var scope = await TenantDb.ScopeAsync();
+        _tenantId = scope.TenantId;
+        _role = scope.Role;
         Events.Changed += OnBillingChanged;
     }
 
@@ -120,6 +147,9 @@ public sealed partial class BillingReviewPage : IAsyncDisposable
             _loadedPeriod = period;
             _livePeriod = period.Start;
             _run = null;
+            _posting = null;
+            _plan = null;
+            _reopened = null;
             _missing = false;
             _selectedKey = null;
             _approveResult = null;
@@ -159,6 +189,41 @@ public sealed partial class BillingReviewPage : IAsyncDisposable
 
         _run = view;
         _missing = view is null;
+        await LoadPostingAsync(period, view);
+    }
+
+    /// <summary>
+    /// The posting side of the month (documents, lock) and, while the month is open, what Post all would do now. Read
+    /// with the run on every reload, so the panel follows each state change the worker publishes.
+    /// </summary>
+    private async Task LoadPostingAsync(BillingPeriod period, RunView? view)
+    {
+        (_posting, _plan, _reopened) = await ReadPostingAsync(period, view);
+    }
+
+    private async Task<(PostingStatus?, PostPlan?, MonthReopened?)> ReadPostingAsync(BillingPeriod period, RunView? view)
+    {
+        if (view is null)
+        {
+            return (null, null, null);
+        }
+
+        var status = await Postings.StatusAsync(period);
+        PostPlan? plan = null;
+        if (view.Status == RunStatus.Open && CanPost)
+        {
+            try
+            {
+                plan = await Postings.PlanAsync(period);
+            }
+            catch (NotFoundException)
+            {
+                // The run went away under us: the next reload shows that.
+            }
+        }
+
+        var reopened = view.Status == RunStatus.Reopened ? await Reopening.FindAsync(period) : null;
+        return (status, plan, reopened);
     }
 
     private async Task StartRunAsync()
@@ -173,6 +238,7 @@ public sealed partial class BillingReviewPage : IAsyncDisposable
         {
             _run = await Runs.OpenAsync(period);
             _missing = false;
+            await LoadPostingAsync(period, _run);
             ApplyFilter();
         }
         finally
@@ -226,12 +292,14 @@ public sealed partial class BillingReviewPage : IAsyncDisposable
             {
                 _reloadAgain = false;
                 var view = await Runs.FindAsync(period);
+                var posting = await ReadPostingAsync(period, view);
                 if (_period != period || _disposed)
                 {
                     return;
                 }
 
                 Show(view);
+                (_posting, _plan, _reopened) = posting;
             }
             while (_reloadAgain);
         }
@@ -319,6 +387,7 @@ public sealed partial class BillingReviewPage : IAsyncDisposable
             _refreshElapsedMs = (long)Time.GetElapsedTime(started).TotalMilliseconds;
             _refreshedWithSync = _syncFirst;
             Show(view);
+            await LoadPostingAsync(period, view);
         }
         catch (ConflictException ex)
         {
@@ -415,6 +484,152 @@ public sealed partial class BillingReviewPage : IAsyncDisposable
             await ReloadAsync();
         }
     }
+
+    private async Task PostAllAsync()
+    {
+        if (_period is not { } period || _run is null)
+        {
+            return;
+        }
+
+        // What the dialog states is read now, not when the page last reloaded.
+        _plan = await Postings.PlanAsync(period);
+        var parameters = new DialogParameters<PostAllDialog> { { d => d.Period, period }, { d => d.Plan, _plan } };
+        var dialog = await Dialogs.ShowAsync<PostAllDialog>($"Post {period.Display}", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        if (await dialog.Result is { Canceled: false, Data: PostResult result })
+        {
+            ShowPosted(result, _plan.TargetName);
+            await ReloadAsync();
+        }
+    }
+
+    private void ShowPosted(PostResult result, string? target)
+    {
+        var message = result.Queued == 0
+            ? "Nothing was queued: no approved invoice is waiting to be posted."
+            : $"{result.Queued} {(result.Queued == 1 ? "document" : "documents")} totalling {Format.Currency(result.Total)} queued for {target ?? "posting"}.";
+        var leftOut = result.NotApproved + result.Blocked.Count;
+        if (leftOut > 0)
+        {
+            message += $" Left out: {(result.NotApproved > 0 ? $"{result.NotApproved} not approved" : "")}{(result.NotApproved > 0 && result.Blocked.Count > 0 ? ", " : "")}{(result.Blocked.Count > 0 ? $"{result.Blocked.Count} held by their mapping" : "")}.";
+        }
+
+        Snackbar.Add(message, result.Queued == 0 || result.Blocked.Count > 0 ? Severity.Warning : Severity.Success);
+    }
+
+    private async Task RetryFailedAsync()
+    {
+        if (_period is not { } period || _posting is null)
+        {
+            return;
+        }
+
+        var failed = PostingRows.FailedInvoices(_posting);
+        if (failed.Count == 0)
+        {
+            return;
+        }
+
+        _busy = true;
+        try
+        {
+            ShowPosted(await Postings.PostAllAsync(period, failed), _posting.TargetName);
+        }
+        catch (Exception ex) when (ex is ConflictException or NotFoundException or ValidationFailedException)
+        {
+            Snackbar.Add(ex.Message, Severity.Error);
+        }
+        finally
+        {
+            _busy = false;
+        }
+
+        await ReloadAsync();
+    }
+
+    private async Task CheckNowAsync()
+    {
+        if (_period is not { } period)
+        {
+            return;
+        }
+
+        var count = await Postings.CheckNowAsync(period);
+        Snackbar.Add(count == 0 ? "No uncertain document is waiting." : $"Reading {count} uncertain {(count == 1 ? "document" : "documents")} back from the accounting system now.", Severity.Info);
+    }
+
+    private async Task ReopenAsync()
+    {
+        if (_period is not { } period)
+        {
+            return;
+        }
+
+        var dialog = await Dialogs.ShowAsync<ReopenMonthDialog>($"Reopen {period.Display}", new DialogParameters<ReopenMonthDialog> { { d => d.Period, period } },
+            new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        if (await dialog.Result is { Canceled: false })
+        {
+            Snackbar.Add($"{period.Display} is reopened for corrections.", Severity.Warning);
+            await ReloadAsync();
+        }
+    }
+
+    private async Task LockAgainAsync()
+    {
+        if (_period is not { } period)
+        {
+            return;
+        }
+
+        _busy = true;
+        try
+        {
+            await Postings.LockAsync(period, null);
+            Snackbar.Add($"{period.Display} is locked again.", Severity.Success);
+        }
+        catch (Exception ex) when (ex is ConflictException or NotFoundException)
+        {
+            Snackbar.Add(ex.Message, Severity.Warning);
+        }
+        finally
+        {
+            _busy = false;
+        }
+
+        await ReloadAsync();
+    }
+
+    private async Task AddCorrectionAsync(PostingRow original)
+    {
+        if (_period is not { } period)
+        {
+            return;
+        }
+
+        var parameters = new DialogParameters<CorrectionDialog> { { d => d.Period, period }, { d => d.Original, original } };
+        var dialog = await Dialogs.ShowAsync<CorrectionDialog>($"Correct {original.ClientName}'s invoice {original.Number}", parameters,
+            new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true });
+        if (await dialog.Result is { Canceled: false, Data: CorrectionInfo created })
+        {
+            Snackbar.Add($"{(created.Kind == CorrectionKind.CreditMemo ? "Credit memo" : "Supplementary invoice")} of {Format.Currency(created.Total)} for {created.ClientName} queued.", Severity.Success);
+            await ReloadAsync();
+        }
+    }
+
+    private async Task DownloadExportAsync(IifExportInfo export)
+    {
+        if (_period is not { } period)
+        {
+            return;
+        }
+
+        var parameters = new DialogParameters<IifDownloadDialog> { { d => d.Period, period }, { d => d.Export, export } };
+        await Dialogs.ShowAsync<IifDownloadDialog>("Download the IIF file", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+    }
+
+    /// <summary>The header chip's short text; the tooltip and the dialog carry the whole message.</summary>
+    private static string ProblemShort(string problem) =>
+        problem.StartsWith("No accounting", StringComparison.Ordinal) ? "No accounting system connected" : "Accounting needs attention";
 
     private Task AdjustAsync(ReviewRow row) => ShowAdjustAsync(row.Invoice, row.Line, row.Line is { Flags.Count: > 0 } ? "Decide a flagged line" : "Adjust a line");
 
