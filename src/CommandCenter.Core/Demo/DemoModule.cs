@@ -16,6 +16,7 @@ public static class DemoModule
         if (builder.Configuration.GetValue<bool>($"{DemoOptions.SectionName}:{nameof(DemoOptions.Enabled)}"))
         {
             builder.Services.AddScoped<VendorSync.IBeforeSyncSchedule, DemoSimulatorLinks>();
+            builder.Services.AddScoped<VendorSync.IBeforeSyncSchedule, DemoAccountingSetup>();
             builder.Services.AddScoped<VendorSync.ISyncCompletedHook, DemoAutoMapper>();
             builder.Services.AddSingleton<DemoBillingHistory>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoBillingHistory>());
