@@ -17,8 +17,8 @@ public static class PostingKeys
     public static string ForInvoice(Guid tenantId, BillingPeriod period, Guid clientId, int version) =>
         $"cc:{tenantId:N}:{period}:{clientId:N}:v{version}";
 
-    public static string ForCorrection(Guid tenantId, BillingPeriod period, Guid clientId, Guid correctionId) =>
-        $"cc:{tenantId:N}:{period}:{clientId:N}:c{correctionId:N}";
+    public static string ForCorrection(Guid tenantId, BillingPeriod period, Guid clientId, Guid correctionId, int version) =>
+        $"cc:{tenantId:N}:{period}:{clientId:N}:c{correctionId:N}:v{version}";
 
     /// <summary>A version-5 UUID of the key: the same key always gives the same GUID (Conductor's externalId, QBO's requestid).</summary>
     public static Guid NameBased(string key)

@@ -282,6 +282,25 @@ public static class Postings
                     db.InvoicePostings.Add(posting);
                 }
 
+                // A correction the target refused goes again as a new version (same number, new key): nothing was created under the old one.
+                var failedCorrections = (await db.InvoicePostings.Where(p => p.RunId == run.Id && p.CorrectionId != null).ToListAsync(cancellationToken))
+                    .GroupBy(p => p.CorrectionId).Select(g => g.MaxBy(p => p.DocumentVersion)!)
+                    .Where(p => p.State == PostingState.Failed && (invoiceIds is null || invoiceIds.Contains(p.InvoiceId))).ToList();
+                foreach (var failed in failedCorrections)
+                {
+                    var key = PostingKeys.ForCorrection(run.TenantId, period, failed.ClientId, failed.CorrectionId!.Value, failed.DocumentVersion + 1);
+                    var document = failed.Document with { IdempotencyKey = key, ExternalGuid = PostingKeys.NameBased(key), Memo = failed.Document.Memo.Replace(failed.IdempotencyKey, key, StringComparison.Ordinal) };
+                    var retry = new InvoicePosting
+                    {
+                        RunId = run.Id, Period = period.Start, ClientId = failed.ClientId, ClientName = failed.ClientName, InvoiceId = failed.InvoiceId,
+                        CorrectionId = failed.CorrectionId, DocumentVersion = failed.DocumentVersion + 1, IdempotencyKey = key, ExternalGuid = document.ExternalGuid,
+                        Target = connection.Kind, DocumentKind = failed.DocumentKind, Number = failed.Number, Total = failed.Total, Document = document,
+                        State = PostingState.Pending, QueuedBy = db.Actor ?? "system", QueuedUtc = now,
+                    };
+                    postings.Add(retry);
+                    db.InvoicePostings.Add(retry);
+                }
+
                 Guid? exportId = null;
                 if (connection.Kind == AccountingKind.Iif && postings.Count > 0)
                 {
@@ -488,6 +507,13 @@ public static class Postings
                     throw new ConflictException("Corrections are still being posted; lock the month once they are done.");
                 }
 
+                var corrections = await db.InvoicePostings.AsNoTracking().Where(p => p.RunId == run.Id && p.CorrectionId != null)
+                    .Select(p => new { p.CorrectionId, p.DocumentVersion, p.State }).ToListAsync(cancellationToken);
+                if (corrections.GroupBy(p => p.CorrectionId).Any(g => g.MaxBy(p => p.DocumentVersion)!.State == PostingState.Failed))
+                {
+                    throw new ConflictException("A correction was refused by the accounting system: retry it (Retry failed) before locking the month again.");
+                }
+
                 run.Status = RunStatus.Posted;
                 run.Version++;
                 audit.Record(db, "billing.locked", nameof(BillingRun), run.Id, new { Status = "Reopened" }, new { Status = "Posted" }, reason);
@@ -556,7 +582,7 @@ public static class Postings
                 db.Corrections.Add(correction);
                 var settings = await BillingSettingsStore.GetOrCreateAsync(db, cancellationToken);
                 var number = PostingDocuments.NextNumber(settings);
-                var key = PostingKeys.ForCorrection(run.TenantId, period, original.ClientId, correction.Id);
+                var key = PostingKeys.ForCorrection(run.TenantId, period, original.ClientId, correction.Id, 1);
                 var date = DateOnly.FromDateTime(now);
                 var document = PostingDocuments.ForCorrection(correction, original, period, key, number, mappings, settings.Currency, date);
                 db.InvoicePostings.Add(new InvoicePosting

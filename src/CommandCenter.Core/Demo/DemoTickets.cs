@@ -98,7 +98,43 @@ internal static class DemoTickets
             }
         }
 
+        // Every time-and-materials client has billable work closed this month (whatever day the demo starts), so each of
+        // the month's invoices has something to bill and to post; the random tickets above may leave one with none.
+        var added = db.ChangeTracker.Entries<Ticket>().Select(e => e.Entity).ToList();
+        foreach (var spec in specs.Where(s => s.Plan == ServicePlan.TimeAndMaterials))
+        {
+            var clientId = clients[spec.Name];
+            if (added.Any(t => t.ClientId == clientId && t.Status == TicketStatus.Closed && t.BillingClass == BillingClass.Billable && t.TimeEntries.Any(e => e.WorkDate >= monthStart)))
+            {
+                continue;
+            }
+
+            var opened = Min(today.ToDateTime(new TimeOnly(9, 0), DateTimeKind.Utc), now);
+            var ticket = new Ticket
+            {
+                ClientId = clientId,
+                Number = ++number,
+                Subject = "New hire: laptop, printer and mailbox set up",
+                Technician = Technicians[0],
+                Status = TicketStatus.Closed,
+                OpenedUtc = opened,
+                BillingClass = BillingClass.Billable,
+                ClosedUtc = Min(today.ToDateTime(new TimeOnly(11, 15), DateTimeKind.Utc), now),
+                ClosedBy = Technicians[0],
+            };
+            ticket.TimeEntries.Add(new TimeEntry
+            {
+                Technician = Technicians[0], WorkDate = today, Minutes = 75, Notes = "Onsite set up of the new starter's workstation and accounts.",
+                BillingClass = BillingClass.Billable, CreatedUtc = now,
+            });
+            db.Tickets.Add(ticket);
+            tickets++;
+            entries++;
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         return (tickets, entries, blocks);
     }
+
+    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
 }

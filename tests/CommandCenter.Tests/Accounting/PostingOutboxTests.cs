@@ -245,6 +245,37 @@ public sealed class PostingOutboxTests
     }
 
     [Fact]
+    public async Task Correction_RefusedByTheTarget_HoldsTheRelockUntilItsRetryIsPosted()
+    {
+        await using var f = await Outbox.CreateAsync();
+        await f.ApproveAllAsync();
+        await f.Postings.PostAllAsync(November, cancellationToken: Ct);
+        await f.Worker.RunOnceAsync(Ct);
+        var acmeInvoice = (await f.Postings.StatusAsync(November, Ct))!.Rows[0].InvoiceId;
+        await f.Postings.ReopenAsync(November, "Missed a server", Ct);
+        f.Target.Reject.Add("CC-1003");
+        await f.Postings.AddCorrectionAsync(November, new CorrectionRequest(acmeInvoice, CorrectionKind.Supplementary, [new CorrectionLineRequest(null, "Server onboarding", 1, 150m)], "Server added on the 20th"), Ct);
+        await f.Worker.RunOnceAsync(Ct);
+
+        var failed = (await f.Postings.StatusAsync(November, Ct))!.Rows.Single(r => r.CorrectionId is not null);
+        await Should.ThrowAsync<ConflictException>(() => f.Postings.LockAsync(November, null, Ct));
+        f.Target.Reject.Clear();
+        var retry = await f.Postings.PostAllAsync(November, [acmeInvoice], cancellationToken: Ct);
+        await f.Worker.RunOnceAsync(Ct);
+        await f.Postings.LockAsync(November, "Supplementary invoice posted", Ct);
+
+        failed.State.ShouldBe(PostingState.Failed);
+        retry.Queued.ShouldBe(1);
+        var posted = (await f.Postings.StatusAsync(November, Ct))!;
+        var row = posted.Rows.Single(r => r.CorrectionId is not null);
+        (row.State, row.DocumentVersion, row.Number).ShouldBe((PostingState.Posted, 2, "CC-1003"));
+        f.Target.Held.Count(d => d.Number == "CC-1003").ShouldBe(1);
+        f.Target.Held.Single(d => d.Number == "CC-1003").IdempotencyKey.ShouldEndWith(":v2");
+        posted.Locked.ShouldBeTrue();
+        posted.PostedTotal.ShouldBe(775.00m); // 625.00 + 150.00
+    }
+
+    [Fact]
     public async Task PostAll_Iif_ExportsOneStrictlyValidFileWhoseTotalsEqualThePreview_AndWarnsBeforeExportingTheMonthAgain()
     {
         await using var f = await Outbox.CreateAsync(AccountingKind.Iif);
