@@ -13,7 +13,7 @@ namespace CommandCenter.IntegrationTests.Accounting;
 /// again on the same database. After it resumes, QuickBooks (the simulator) holds exactly 40 invoices, none twice.
 /// </summary>
 [Collection(BrowserCollection.Name)] // one heavy end-to-end test at a time on a 2-core machine
-public sealed class PostingKillTests
+public sealed class PostingKillTests(ITestOutputHelper output)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -62,12 +62,15 @@ public sealed class PostingKillTests
 
             var heldAtKill = (await InvoicesAsync(books)).Count;
             heldAtKill.ShouldBeInRange(5, 39, $"the kill must land mid-batch (posted {before.GetProperty("posted").GetInt32()} when it was decided)");
+            output.WriteLine($"Killed with {before.GetProperty("posted").GetInt32()} of 40 recorded as posted; the simulated company file held {heldAtKill}.");
+            var restarted = System.Diagnostics.Stopwatch.StartNew();
 
             app = ProcessHost.Start("CommandCenter.Web", ["--urls", appBase.ToString()], environment);
             await app.WaitUntilAnswersAsync(new Uri(appBase, "/healthz"), TimeSpan.FromMinutes(2), Ct);
             var after = await DemoMonth.WaitPostingAsync(http, s => s.GetProperty("locked").GetBoolean(), TimeSpan.FromMinutes(3), Ct);
 
             after.GetProperty("posted").GetInt32().ShouldBe(40, DemoMonth.Summary(after));
+            output.WriteLine($"Restarted; all 40 posted and the month locked {restarted.Elapsed.TotalSeconds:0.0} s after the restart began.");
             var held = await InvoicesAsync(books);
             held.Count.ShouldBe(40);
             held.Select(i => i.GetProperty("externalId").GetString()).Distinct().Count().ShouldBe(40);
