@@ -19,6 +19,8 @@ public sealed class PostAllE2ETests(AppFactory app) : IClassFixture<AppFactory>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    private static ILocator TextArea(IPage page, string testId) => page.Locator($"textarea[data-testid={testId}], [data-testid={testId}] textarea").First;
+
     [Fact]
     public async Task PostAll_Demo_PostsThe40InvoicesToQuickBooksDesktopWithLiveProgressAndLocksTheMonth()
     {
@@ -62,5 +64,34 @@ public sealed class PostAllE2ETests(AppFactory app) : IClassFixture<AppFactory>
         status.GetProperty("postedTotal").GetDecimal().ShouldBe(total);
         status.GetProperty("documents").EnumerateArray().Select(d => d.GetProperty("externalId").GetString()).Order()
             .ShouldBe(posted.Select(t => t.Id).Order());
+
+        // A correction of the locked month: an Owner reopens it (with a reason) and credits one device back as a new
+        // credit memo linked to the original; the original is neither edited nor posted again.
+        await page.Locator("[data-testid=month-reopen]").ClickAsync();
+        await TextArea(page, "reopen-reason").FillAsync("Bluebird Insurance retired a laptop on the 3rd");
+        await page.Locator("[data-testid=reopen-confirm]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=month-reopened]")).ToBeVisibleAsync();
+        var bluebird = page.Locator("[data-testid=posting-row]", new() { HasText = "Bluebird Insurance Agency" });
+        await bluebird.Locator("[data-testid=correction-add]").ClickAsync();
+        var dialog = page.Locator("[data-testid=correction-dialog]");
+        await Assertions.Expect(dialog).ToBeVisibleAsync();
+        await Browser.Input(page, "correction-line-description").FillAsync("Credit: laptop BLUEBIRD-WS-07 retired on the 3rd");
+        await Browser.Input(page, "correction-line-quantity").FillAsync("1");
+        await Browser.Input(page, "correction-line-price").FillAsync("45");
+        await TextArea(page, "correction-reason").FillAsync("Device retired early in the month");
+        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("correction-dialog") });
+        await page.Locator("[data-testid=correction-save]").ClickAsync();
+        var correction = page.Locator("[data-testid=posting-row][data-correction=true]");
+        await Assertions.Expect(correction).ToHaveAttributeAsync("data-state", "posted", new() { Timeout = 60_000 });
+        await Assertions.Expect(correction).ToHaveAttributeAsync("data-kind", "credit-memo");
+        await page.Locator("[data-testid=month-lock]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=month-locked]")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("correction-posted"), FullPage = true });
+
+        var memo = world.Conductor.CreditMemos.ShouldHaveSingleItem();
+        memo.Subtotal.ShouldBe(45.00m);
+        memo.Memo!.ShouldContain(posted.Single(t => t.Customer.FullName == "Bluebird Insurance Agency").RefNumber!);
+        world.Conductor.Transactions.Count.ShouldBe(before + 41); // 40 invoices + 1 credit memo, nothing re-posted
+        (await DemoMonth.PostingAsync(http, Ct)).GetProperty("postedTotal").GetDecimal().ShouldBe(total - 45.00m);
     }
 }
