@@ -58,40 +58,11 @@ internal static partial class QboEndpoints
 
     // ---- OAuth -------------------------------------------------------------------------------------------------
 
-    private static IResult Authorize(HttpContext http, SimulatorContext context)
-    {
-        var q = http.Request.Query;
-        if (q["client_id"].ToString() != AccountingSimulatorCredentials.QboClientId)
-        {
-            return Results.Content("<h1>Invalid client_id</h1>", "text/html", statusCode: 400);
-        }
-
-        var redirectUri = q["redirect_uri"].ToString();
-        if (!Uri.TryCreate(redirectUri, UriKind.Absolute, out _))
-        {
-            return Results.Content("<h1>Invalid redirect_uri</h1>", "text/html", statusCode: 400);
-        }
-
-        var state = q["state"].ToString();
-        if (q["response_type"].ToString() != "code")
-        {
-            return Results.Redirect(OAuthAuthority.RedirectTo(redirectUri, [new("error", "unsupported_response_type"), new("state", state)]));
-        }
-
-        if (!q["scope"].ToString().Split(' ').Contains(AccountingSimulatorCredentials.QboScope))
-        {
-            return Results.Redirect(OAuthAuthority.RedirectTo(redirectUri, [new("error", "invalid_scope"), new("state", state)]));
-        }
-
-        var approve = context.BaseUrl(http.Request) + "/qbo/connect/oauth2/approve" + http.Request.QueryString;
-        if (q["auto_approve"].ToString() == "true")
-        {
-            return Results.Redirect(approve);
-        }
-
-        var deny = OAuthAuthority.RedirectTo(redirectUri, [new("error", "access_denied"), new("state", state)]);
-        return OAuthAuthority.ConsentPage("QuickBooks Online", "Command Center", AccountingSimulatorCredentials.QboCompanyName, q["scope"].ToString(), approve, deny);
-    }
+    private static IResult Authorize(HttpContext http, SimulatorContext context) =>
+        OAuthAuthority.Authorize(http.Request, AccountingSimulatorCredentials.QboClientId,
+            (_, message) => Results.Content($"<h1>{message}</h1>", "text/html", statusCode: 400),
+            scope => scope.Split(' ').Contains(AccountingSimulatorCredentials.QboScope),
+            context.BaseUrl(http.Request) + "/qbo/connect/oauth2/approve", "QuickBooks Online", AccountingSimulatorCredentials.QboCompanyName);
 
     private static IResult Approve(HttpContext http, OAuthAuthority authority)
     {

@@ -62,41 +62,12 @@ internal static partial class XeroEndpoints
 
     // ---- OAuth -------------------------------------------------------------------------------------------------
 
-    private static IResult Authorize(HttpContext http, SimulatorContext context)
-    {
-        var q = http.Request.Query;
-        if (q["client_id"].ToString() != AccountingSimulatorCredentials.XeroClientId)
-        {
-            return Results.Content("<h1>Error: unauthorized_client</h1><p>Invalid client_id</p>", "text/html", statusCode: 400);
-        }
-
-        var redirectUri = q["redirect_uri"].ToString();
-        if (!Uri.TryCreate(redirectUri, UriKind.Absolute, out _))
-        {
-            return Results.Content("<h1>Error: invalid_request</h1><p>Invalid redirect_uri</p>", "text/html", statusCode: 400);
-        }
-
-        var state = q["state"].ToString();
-        if (q["response_type"].ToString() != "code")
-        {
-            return Results.Redirect(OAuthAuthority.RedirectTo(redirectUri, [new("error", "unsupported_response_type"), new("state", state)]));
-        }
-
-        var scopes = q["scope"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (!scopes.Contains("offline_access") || !scopes.Any(s => s.StartsWith("accounting.", StringComparison.Ordinal)))
-        {
-            return Results.Redirect(OAuthAuthority.RedirectTo(redirectUri, [new("error", "invalid_scope"), new("state", state)]));
-        }
-
-        var approve = context.BaseUrl(http.Request) + "/xero/identity/connect/authorize/approve" + http.Request.QueryString;
-        if (q["auto_approve"].ToString() == "true")
-        {
-            return Results.Redirect(approve);
-        }
-
-        var deny = OAuthAuthority.RedirectTo(redirectUri, [new("error", "access_denied"), new("state", state)]);
-        return OAuthAuthority.ConsentPage("Xero", "Command Center", AccountingSimulatorCredentials.XeroTenantName, q["scope"].ToString(), approve, deny);
-    }
+    private static IResult Authorize(HttpContext http, SimulatorContext context) =>
+        OAuthAuthority.Authorize(http.Request, AccountingSimulatorCredentials.XeroClientId,
+            (error, message) => Results.Content($"<h1>Error: {error}</h1><p>{message}</p>", "text/html", statusCode: 400),
+            scope => scope.Split(' ', StringSplitOptions.RemoveEmptyEntries) is var scopes
+                && scopes.Contains("offline_access") && scopes.Any(s => s.StartsWith("accounting.", StringComparison.Ordinal)),
+            context.BaseUrl(http.Request) + "/xero/identity/connect/authorize/approve", "Xero", AccountingSimulatorCredentials.XeroTenantName);
 
     private static IResult Approve(HttpContext http, OAuthAuthority authority)
     {

@@ -104,6 +104,47 @@ internal sealed class OAuthAuthority(TimeProvider time)
         return (form["client_id"].ToString() is { Length: > 0 } id ? id : null, form["client_secret"].ToString() is { Length: > 0 } secret ? secret : null);
     }
 
+    /// <summary>
+    /// The authorize request's checks both identity servers make, in order: the client id (an error page, nothing
+    /// redirected), the redirect URI (an error page), the response type and the scopes (redirected back with an error),
+    /// then the consent page — or straight to <paramref name="approveUrl"/> with <c>auto_approve=true</c> (tests).
+    /// </summary>
+    public static IResult Authorize(HttpRequest request, string clientId, Func<string, string, IResult> errorPage, Func<string, bool> scopesOk,
+        string approveUrl, string vendorName, string company)
+    {
+        var q = request.Query;
+        if (q["client_id"].ToString() != clientId)
+        {
+            return errorPage("unauthorized_client", "Invalid client_id");
+        }
+
+        var redirectUri = q["redirect_uri"].ToString();
+        if (!Uri.TryCreate(redirectUri, UriKind.Absolute, out _))
+        {
+            return errorPage("invalid_request", "Invalid redirect_uri");
+        }
+
+        var state = q["state"].ToString();
+        if (q["response_type"].ToString() != "code")
+        {
+            return Results.Redirect(RedirectTo(redirectUri, [new("error", "unsupported_response_type"), new("state", state)]));
+        }
+
+        if (!scopesOk(q["scope"].ToString()))
+        {
+            return Results.Redirect(RedirectTo(redirectUri, [new("error", "invalid_scope"), new("state", state)]));
+        }
+
+        var approve = approveUrl + request.QueryString;
+        if (q["auto_approve"].ToString() == "true")
+        {
+            return Results.Redirect(approve);
+        }
+
+        var deny = RedirectTo(redirectUri, [new("error", "access_denied"), new("state", state)]);
+        return ConsentPage(vendorName, "Command Center", company, q["scope"].ToString(), approve, deny);
+    }
+
     /// <summary>redirect_uri + code/state (and extra parameters) as the identity servers redirect back.</summary>
     public static string RedirectTo(string redirectUri, IEnumerable<KeyValuePair<string, string?>> parameters)
     {
