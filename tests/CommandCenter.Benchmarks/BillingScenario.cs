@@ -10,6 +10,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using static CommandCenter.Benchmarks.Measurement;
 
 namespace CommandCenter.Benchmarks;
 
@@ -39,10 +40,21 @@ internal static class BillingScenario
             Lines: Int(args, "--lines", 15),
             TimeEntries: Int(args, "--time-entries", 50_000),
             History: Int(args, "--history", 1));
+        return await SeedThenMeasureAsync(args, options, "billing", ["billing-measure", "--steps", Arg(args, "--steps", "abcwde")]);
+    }
+
+    /// <summary>
+    /// Seeds a fresh SQLite file (unless <c>--reuse</c>: a file kept with <c>--db</c>), then runs the measuring verb
+    /// <paramref name="child"/>[0] (with <c>--db path</c> and the rest of <paramref name="child"/>) in its own process:
+    /// a fresh heap and working set, no cached data, the GC picked with <c>--gc server|workstation</c> (server, as the app).
+    /// The file is deleted afterwards unless it was named with <c>--db</c> or <c>--keep</c> is given.
+    /// </summary>
+    internal static async Task<int> SeedThenMeasureAsync(string[] args, BillingSeedOptions options, string name, IReadOnlyList<string> child)
+    {
         var dbArg = Arg(args, "--db", "");
         var keep = args.Contains("--keep") || dbArg.Length > 0;
         var gc = Arg(args, "--gc", "server");
-        var path = dbArg.Length > 0 ? Path.GetFullPath(dbArg) : Path.Combine(Path.GetTempPath(), $"cc-billing-bench-{Guid.NewGuid():N}.db");
+        var path = dbArg.Length > 0 ? Path.GetFullPath(dbArg) : Path.Combine(Path.GetTempPath(), $"cc-{name}-bench-{Guid.NewGuid():N}.db");
         var reuse = args.Contains("--reuse");
         if (reuse && !File.Exists(path))
         {
@@ -64,21 +76,26 @@ internal static class BillingScenario
             }
 
             // The measured part runs in its own process: a fresh heap and working set, no cached data.
-            var start = new ProcessStartInfo("dotnet")
+            var start = new ProcessStartInfo("dotnet") { UseShellExecute = false };
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "CommandCenter.Benchmarks.dll"));
+            start.ArgumentList.Add(child[0]);
+            start.ArgumentList.Add("--db");
+            start.ArgumentList.Add(path);
+            foreach (var a in child.Skip(1))
             {
-                ArgumentList = { Path.Combine(AppContext.BaseDirectory, "CommandCenter.Benchmarks.dll"), "billing-measure", "--db", path, "--steps", Arg(args, "--steps", "abcwde") },
-                UseShellExecute = false,
-            };
+                start.ArgumentList.Add(a);
+            }
+
             start.Environment["DOTNET_gcServer"] = gc == "server" ? "1" : "0";
-            using var child = Process.Start(start) ?? throw new InvalidOperationException("Could not start the measuring process.");
-            await child.WaitForExitAsync();
+            using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the measuring process.");
+            await process.WaitForExitAsync();
             if (keep)
             {
                 Console.WriteLine();
                 Console.WriteLine($"Kept {path}. Sign in as {BillingSeed.OwnerEmail} / {BillingSeed.OwnerPassword}; see README \"Measured\" for starting the app on it.");
             }
 
-            return child.ExitCode;
+            return process.ExitCode;
         }
         finally
         {
@@ -93,7 +110,7 @@ internal static class BillingScenario
         }
     }
 
-    private static async Task SeedAsync(string path, BillingSeedOptions options)
+    internal static async Task SeedAsync(string path, BillingSeedOptions options)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Seeding {options.Clients:N0} clients × {options.Lines} lines, {options.TimeEntries:N0} time entries, {options.History} older snapshot generation(s) into {path} …"));
@@ -116,13 +133,7 @@ internal static class BillingScenario
         var path = Arg(args, "--db", "");
         // --steps picks steps (e.g. "e" to time the loader alone while profiling); all by default.
         var only = Arg(args, "--steps", "abcwde");
-        Guid tenantId;
-        using (var lookup = BuildHost(path, tenantId: null, identity: false))
-        await using (var db = await lookup.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
-        {
-            tenantId = await db.Tenants.Where(t => t.Name == BillingSeed.TenantName).Select(t => t.Id).SingleAsync();
-        }
-
+        var tenantId = await FindTenantAsync(path);
         using var host = BuildHost(path, tenantId, identity: false);
         var services = host.Services;
         var factory = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
@@ -247,69 +258,19 @@ internal static class BillingScenario
         return met ? 0 : 1;
     }
 
-    private sealed record Step(string Name, TimeSpan Elapsed, TimeSpan Cpu, long Allocated, long PeakWorkingSet, string Result);
-
-    private static async Task<Step> MeasureStepAsync(string name, Func<Task<string>> action)
+    /// <summary>The seeded tenant of a database file.</summary>
+    internal static async Task<Guid> FindTenantAsync(string path)
     {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        ResetPeakWorkingSet();
-        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-        var cpuBefore = CpuTime();
-        var watch = Stopwatch.StartNew();
-        var result = await action();
-        watch.Stop();
-        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-        var step = new Step(name, watch.Elapsed, CpuTime() - cpuBefore, allocated, PeakWorkingSet(), result);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {step.Elapsed.TotalSeconds:F2} s ({step.Cpu.TotalSeconds:F2} s CPU), {Mb(step.Allocated):N0} MB allocated, peak {Mb(step.PeakWorkingSet):N0} MB — {result}"));
-        return step;
+        using var lookup = BuildHost(path, tenantId: null, identity: false);
+        await using var db = await lookup.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        return await db.Tenants.Where(t => t.Name == BillingSeed.TenantName).Select(t => t.Id).SingleAsync();
     }
 
-    /// <summary>Linux: writing 5 to clear_refs resets the process's peak resident set (VmHWM) to its current size.</summary>
-    private static void ResetPeakWorkingSet()
-    {
-        try
-        {
-            File.WriteAllText("/proc/self/clear_refs", "5");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Elsewhere the figure is the process's peak so far.
-        }
-    }
-
-    /// <summary>CPU time of the whole process (every thread, the GC's too): steadier than wall time on a shared machine.</summary>
-    private static TimeSpan CpuTime()
-    {
-        using var process = Process.GetCurrentProcess();
-        return process.TotalProcessorTime;
-    }
-
-    /// <summary>The 1-minute load average (Linux), so a reader can tell a busy machine's figures from a quiet one's.</summary>
-    private static string LoadAverage()
-    {
-        try
-        {
-            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
-        }
-        catch (IOException)
-        {
-            return "n/a";
-        }
-    }
-
-    private static long PeakWorkingSet()
-    {
-        using var process = Process.GetCurrentProcess();
-        process.Refresh();
-        return process.PeakWorkingSet64;
-    }
-
-    private static double Mb(long bytes) => bytes / 1024.0 / 1024.0;
-
-    /// <summary>The app's services for one tenant, as the modules register them (no hosted service is started).</summary>
-    private static IHost BuildHost(string path, Guid? tenantId, bool identity)
+    /// <summary>
+    /// The app's services for one tenant, as the modules register them (no hosted service is started);
+    /// <paramref name="configure"/> adds more modules (the posting scenario: accounting).
+    /// </summary>
+    internal static IHost BuildHost(string path, Guid? tenantId, bool identity, Action<HostApplicationBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -329,14 +290,7 @@ internal static class BillingScenario
             builder.Services.AddIdentityCore<AppUser>().AddRoles<IdentityRole>().AddEntityFrameworkStores<AppDbContext>();
         }
 
+        configure?.Invoke(builder);
         return builder.Build();
-    }
-
-    private static int Int(string[] args, string name, int fallback) => int.Parse(Arg(args, name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
-
-    private static string Arg(string[] args, string name, string fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
 }

@@ -1,13 +1,18 @@
 using BenchmarkDotNet.Running;
 using CommandCenter.Benchmarks;
 
-// "sync …", "billing …" and "review-page …" run measuring scenarios; anything else goes to BenchmarkDotNet.
+// "sync …", "billing …", "posting …" and "review-page …" run measuring scenarios; anything else goes to BenchmarkDotNet.
 switch (args.Length > 0 ? args[0] : "")
 {
     case "sync":
         return await SyncScenario.RunAsync(args[1..]);
     case "billing":
         return await BillingScenario.RunAsync(args[1..]);
+    case "posting":
+        return await PostingScenario.RunAsync(args[1..]);
+    case "posting-measure":
+        // The measured half of "posting", in its own process (started by it).
+        return await PostingScenario.MeasureAsync(args[1..]);
     case "review-page":
         return await ReviewPageScenario.RunAsync(args[1..]);
     case "billing-measure":
