@@ -181,18 +181,18 @@ public static class Postings
             var run = await db.BillingRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Period == period.Start, cancellationToken)
                 ?? throw new NotFoundException("Billing run", period.ToString());
             var connection = await db.AccountingConnections.AsNoTracking().SingleOrDefaultAsync(cancellationToken);
-            var invoices = await db.Invoices.AsNoTracking().Where(i => i.RunId == run.Id).ToListAsync(cancellationToken);
             var exports = await ExportsAsync(db, run.Id, cancellationToken);
+            var name = connection is null ? null : AccountingEndpoints.DisplayName(connection.Kind);
+            if (connection is not null && run.Status == RunStatus.Posted)
+            {
+                return new PostPlan(connection.Kind, name, 0, 0, 0, 0, [], exports, $"{period.Display} is posted and locked.");
+            }
+
+            var invoices = await db.Invoices.AsNoTracking().Where(i => i.RunId == run.Id).ToListAsync(cancellationToken);
             var notApproved = invoices.Count(i => i.Status == InvoiceStatus.Draft);
             if (connection is null)
             {
                 return new PostPlan(null, null, 0, 0, 0, notApproved, [], exports, "No accounting system is connected: set one up in Settings → Accounting.");
-            }
-
-            var name = AccountingEndpoints.DisplayName(connection.Kind);
-            if (run.Status == RunStatus.Posted)
-            {
-                return new PostPlan(connection.Kind, name, 0, 0, 0, notApproved, [], exports, $"{period.Display} is posted and locked.");
             }
 
             var (ready, blocked) = await SelectAsync(db, run.Id, invoices, connection, null, cancellationToken);
@@ -637,17 +637,26 @@ public static class Postings
                 return;
             }
 
-            var tracked = db.ChangeTracker.Entries<Invoice>().Where(e => e.Entity.RunId == run.Id).ToDictionary(e => e.Entity.Id, e => e.Entity.Status);
-            var stored = await db.Invoices.AsNoTracking().Where(i => i.RunId == run.Id).Select(i => new { i.Id, i.Status }).ToListAsync(cancellationToken);
-            if (stored.Count == 0 || stored.Any(i => (tracked.TryGetValue(i.Id, out var status) ? status : i.Status) != InvoiceStatus.Posted))
+            // One query, not the month's invoices: this runs after every posted document (reading them all made posting a month quadratic).
+            var tracked = db.ChangeTracker.Entries<Invoice>().Where(e => e.Entity.RunId == run.Id).Select(e => e.Entity).ToList();
+            if (tracked.Any(i => i.Status != InvoiceStatus.Posted))
             {
                 return;
             }
 
+            var postedHere = tracked.Select(i => i.Id).ToList();
+            if (await db.Invoices.AnyAsync(i => i.RunId == run.Id && i.Status != InvoiceStatus.Posted && !postedHere.Contains(i.Id), cancellationToken)
+                || !await db.Invoices.AnyAsync(i => i.RunId == run.Id, cancellationToken))
+            {
+                return;
+            }
+
+            var invoices = await db.Invoices.CountAsync(i => i.RunId == run.Id, cancellationToken);
+
             run.Status = RunStatus.Posted;
             run.PostedUtc ??= now;
-            audit.Record(db, "billing.locked", nameof(BillingRun), run.Id, new { Status = "Open" }, new { Status = "Posted", Invoices = stored.Count }, "Every invoice of the month is posted.");
-            logger.LogInformation("Billing run {Period} of tenant {TenantId} locked: {Invoices} invoices posted", BillingPeriod.Of(run.Period), run.TenantId, stored.Count);
+            audit.Record(db, "billing.locked", nameof(BillingRun), run.Id, new { Status = "Open" }, new { Status = "Posted", Invoices = invoices }, "Every invoice of the month is posted.");
+            logger.LogInformation("Billing run {Period} of tenant {TenantId} locked: {Invoices} invoices posted", BillingPeriod.Of(run.Period), run.TenantId, invoices);
         }
 
         /// <summary>Records a document the target holds (posted now, or found by read-back) and locks the month when it was the last.</summary>
