@@ -166,6 +166,14 @@ public sealed class PostingWorker(
         catch (AccountingException e) when (e is AccountingRejectedException or AccountingAuthorizationException)
         {
             await service.MarkAsync(db, posting, PostingState.Failed, e.Message, null, CancellationToken.None);
+            if (e is AccountingAuthorizationException)
+            {
+                // The owner has to connect again: say so on the connection (Settings → Accounting, the Post all dialog, the cockpit).
+                var connectionId = endpoint.ConnectionId;
+                var message = e.Message.Length > AccountingConnection.ErrorMaxLength ? e.Message[..AccountingConnection.ErrorMaxLength] : e.Message;
+                await db.AccountingConnections.Where(c => c.Id == connectionId).ExecuteUpdateAsync(s => s
+                    .SetProperty(c => c.Status, AccountingStatus.NeedsAuthorization).SetProperty(c => c.LastError, message), CancellationToken.None);
+            }
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {

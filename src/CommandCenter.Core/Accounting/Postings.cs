@@ -140,9 +140,10 @@ public static class Postings
         public async Task ReopenAsync(BillingPeriod period, string reason, CancellationToken cancellationToken = default)
         {
             var scope = await tenantDb.ScopeAsync(cancellationToken);
-            if (scope.Role is { } role && role != Tenancy.Roles.Owner)
+            // A signed-in Owner only: not a Billing user, and not an API key (automation never reopens a posted month).
+            if (scope.Role != Tenancy.Roles.Owner)
             {
-                throw new ConflictException("Only an Owner can reopen a locked month.");
+                throw new ConflictException("Only an Owner can reopen a locked month (on the month's page).");
             }
 
             await using var db = await tenantDb.OpenAsync(cancellationToken);

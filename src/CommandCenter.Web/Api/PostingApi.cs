@@ -100,12 +100,6 @@ internal static class PostingApi
             TypedResults.Ok(new { readBack = await handler.CheckNowAsync(BillingPeriod.Parse(period), ct) }))
             .WithName("CheckUncertainPostings").WithSummary("Reads uncertain documents back from the target now.");
 
-        runs.MapPost("/{period}/reopen", async (string period, ReasonRequest? body, Postings.Handler handler, CancellationToken ct) =>
-        {
-            await handler.ReopenAsync(BillingPeriod.Parse(period), body?.Reason ?? "", ct);
-            return TypedResults.NoContent();
-        }).WithName("ReopenBillingRun").WithSummary("Owner: reopens a locked month for corrections (audited, reason required). Posted documents are never edited or re-posted.");
-
         runs.MapPost("/{period}/lock", async (string period, ReasonRequest? body, Postings.Handler handler, CancellationToken ct) =>
         {
             await handler.LockAsync(BillingPeriod.Parse(period), body?.Reason, ct);

@@ -194,6 +194,24 @@ public sealed class PostingOutboxTests
     }
 
     [Fact]
+    public async Task Worker_AuthorizationRevoked_FailsWithoutSendingAndAsksTheOwnerToConnectAgain()
+    {
+        await using var f = await Outbox.CreateAsync();
+        await f.ApproveAllAsync();
+        await f.Postings.PostAllAsync(November, cancellationToken: Ct);
+        f.Target.Revoked = true;
+
+        await f.Worker.RunOnceAsync(Ct);
+
+        var status = (await f.Postings.StatusAsync(November, Ct))!;
+        status.Rows.ShouldAllBe(r => r.State == PostingState.Failed && r.Error == "QuickBooks Online: the refresh token was revoked; connect again.");
+        f.Target.Held.ShouldBeEmpty();
+        var plan = await f.Postings.PlanAsync(November, Ct);
+        plan.Problem!.ShouldContain("needs to be connected again");
+        await Should.ThrowAsync<ConflictException>(() => f.Postings.PostAllAsync(November, cancellationToken: Ct));
+    }
+
+    [Fact]
     public async Task PostAll_NegativeTotal_PostsACreditMemoWithPositiveAmounts()
     {
         await using var f = await Outbox.CreateAsync();
@@ -224,6 +242,12 @@ public sealed class PostingOutboxTests
 
         await Should.ThrowAsync<ConflictException>(() => f.Postings.AddCorrectionAsync(November, correction, Ct)); // locked: reopen first
         (await Should.ThrowAsync<ValidationFailedException>(() => f.Postings.ReopenAsync(November, " ", Ct))).Errors.Keys.ShouldContain("reason");
+        foreach (var role in new[] { (string?)null, CommandCenter.Tenancy.Roles.Billing }) // an API key, a Billing user
+        {
+            var notOwner = new Postings.Handler(new CommandCenter.Persistence.TenantDb(f.Run.Db.Factory, new FixedTenantContext(new TenantScope(f.Run.Db.TenantId, "someone", role))), f.Service);
+            await Should.ThrowAsync<ConflictException>(() => notOwner.ReopenAsync(November, "Trying", Ct));
+        }
+
         await f.Postings.ReopenAsync(November, "Credit for a retired device", Ct);
         var created = await f.Postings.AddCorrectionAsync(November, correction, Ct);
         await f.Worker.RunOnceAsync(Ct);
@@ -322,6 +346,7 @@ public sealed class PostingOutboxTests
         public FakeTarget Target { get; } = new();
         public Postings.Handler Postings { get; private set; } = null!;
         public PostingWorker Worker { get; private set; } = null!;
+        public Postings.Service Service { get; private set; } = null!;
 
         public static async Task<Outbox> CreateAsync(AccountingKind kind = AccountingKind.Conductor)
         {
@@ -359,7 +384,8 @@ public sealed class PostingOutboxTests
             services.AddKeyedSingleton<IAccountingTarget>(AccountingKind.Conductor, f.Target);
             services.AddSingleton<PostingWorker>();
             f._services = services.BuildServiceProvider();
-            f.Postings = new Postings.Handler(db.TenantDb(), f._services.CreateScope().ServiceProvider.GetRequiredService<Postings.Service>());
+            f.Service = f._services.CreateScope().ServiceProvider.GetRequiredService<Postings.Service>();
+            f.Postings = new Postings.Handler(db.TenantDb(), f.Service);
             f.Worker = f._services.GetRequiredService<PostingWorker>();
             return f;
         }
@@ -387,6 +413,7 @@ public sealed class PostingOutboxTests
         public int CommitThenTimeOut { get; set; }
         public bool FindFails { get; set; }
         public int PostCalls { get; private set; }
+        public bool Revoked { get; set; }
 
         public void Hold(PostingDocument document) => _held.Add((document, $"QB-{_held.Count + 1}"));
 
@@ -399,6 +426,11 @@ public sealed class PostingOutboxTests
         public Task<PostedDocument> PostAsync(AccountingEndpoint endpoint, PostingDocument document, CancellationToken cancellationToken)
         {
             PostCalls++;
+            if (Revoked)
+            {
+                throw new AccountingAuthorizationException("QuickBooks Online: the refresh token was revoked; connect again.");
+            }
+
             if (Reject.Contains(document.Number))
             {
                 throw new AccountingRejectedException($"Customer {document.CustomerName} is inactive in QuickBooks.");
