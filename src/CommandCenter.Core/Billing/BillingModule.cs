@@ -17,6 +17,8 @@ public static class BillingModule
         builder.Services.AddSingleton<BillingLiveUpdates>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BillingLiveUpdates>());
         builder.Services.AddHostedService<BillingRunPreparer>();
+        builder.Services.AddSingleton<BillingChangeFeed>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<BillingChangeFeed>());
         return builder;
     }
 }
