@@ -65,6 +65,10 @@ public sealed class PostingWorker(
         }
     }
 
+    /// <summary>How long a request may still be open: the connection's timeout plus a margin.</summary>
+    public static TimeSpan InFlightFor(AccountingConnection? connection) =>
+        TimeSpan.FromSeconds((connection?.TimeoutSeconds ?? AccountingConnection.DefaultTimeoutSeconds) + 15);
+
     private static IQueryable<InvoicePosting> Due(IQueryable<InvoicePosting> postings, DateTime now) =>
         postings.Where(p => (p.State == PostingState.Pending || p.State == PostingState.Posting || p.State == PostingState.Uncertain)
             && (p.NextAttemptUtc == null || p.NextAttemptUtc <= now));
@@ -78,7 +82,13 @@ public sealed class PostingWorker(
         await using (var db = factory.CreateDbContext().ForTenant(tenantId, "posting"))
         {
             connection = await db.AccountingConnections.AsNoTracking().SingleOrDefaultAsync(cancellationToken);
-            due = await Due(db.InvoicePostings, time.GetUtcNow().UtcDateTime)
+            var now = time.GetUtcNow().UtcDateTime;
+            // A document marked "posting" is somebody's request in flight — this process's before a crash, or another
+            // instance's right now. It is read back only once that request must have ended (its timeout and a margin),
+            // so two instances never read back and resend the same document while its first request is still open.
+            var inFlightSince = now - InFlightFor(connection);
+            due = await Due(db.InvoicePostings, now)
+                .Where(p => p.State != PostingState.Posting || p.StartedUtc == null || p.StartedUtc < inFlightSince)
                 .OrderBy(p => p.QueuedUtc).ThenBy(p => p.Number).Select(p => p.Id).ToListAsync(cancellationToken);
         }
 

@@ -162,6 +162,34 @@ public sealed class PostingOutboxTests
     }
 
     [Fact]
+    public async Task Worker_DocumentInFlightElsewhere_IsLeftAloneUntilItsRequestMustHaveEnded()
+    {
+        await using var f = await Outbox.CreateAsync();
+        await f.ApproveAllAsync();
+        await f.Postings.PostAllAsync(November, cancellationToken: Ct);
+        // Another instance (or this one before a crash) sent Acme's invoice a moment ago; the target has it.
+        await using (var ctx = f.Run.Db.Open())
+        {
+            var acme = await ctx.InvoicePostings.SingleAsync(p => p.ClientId == f.Run.Acme, Ct);
+            acme.State = PostingState.Posting;
+            acme.Attempts = 1;
+            acme.StartedUtc = f.Run.Now;
+            f.Target.Hold(acme.Document);
+            await ctx.SaveChangesAsync(Ct);
+        }
+
+        await f.Worker.RunOnceAsync(Ct);
+        var meanwhile = (await f.Postings.StatusAsync(November, Ct))!;
+        f.Run.Db.Time.Advance(TimeSpan.FromSeconds(AccountingConnection.DefaultTimeoutSeconds + 16));
+        await f.Worker.RunOnceAsync(Ct);
+
+        meanwhile.Rows.Select(r => r.State).ShouldBe([PostingState.Posting, PostingState.Posted]); // Beacon's went; Acme's was not touched
+        f.Target.PostCalls.ShouldBe(1);
+        (await f.Postings.StatusAsync(November, Ct))!.Rows.ShouldAllBe(r => r.State == PostingState.Posted); // then read back, not resent
+        f.Target.Held.Count.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task Worker_Rejected_FailsThatInvoiceOnly_AndARetryIsANewVersionWithTheSameNumber()
     {
         await using var f = await Outbox.CreateAsync();
