@@ -84,6 +84,7 @@ public sealed class PostAllE2ETests(AppFactory app) : IClassFixture<AppFactory>
         var correction = page.Locator("[data-testid=posting-row][data-correction=true]");
         await Assertions.Expect(correction).ToHaveAttributeAsync("data-state", "posted", new() { Timeout = 60_000 });
         await Assertions.Expect(correction).ToHaveAttributeAsync("data-kind", "credit-memo");
+        await Assertions.Expect(page.Locator("[data-testid=month-corrections]")).ToHaveAttributeAsync("data-amount", "-45.00");
         await page.Locator("[data-testid=month-lock]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=month-locked]")).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("correction-posted"), FullPage = true });

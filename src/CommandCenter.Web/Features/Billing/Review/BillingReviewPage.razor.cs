@@ -105,6 +105,10 @@ public sealed partial class BillingReviewPage : IAsyncDisposable
         })
         : "";
 
+    /// <summary>What the month's corrections add (supplementary invoices) or give back (credit memos).</summary>
+    private static decimal CorrectionsNet(PostingStatus status) =>
+        status.Corrections.Sum(c => c.Kind == CorrectionKind.CreditMemo ? -c.Total : c.Total);
+
     private string CsvFileName => $"billing-preview-{_period}.csv";
 
     protected override async Task OnInitializedAsync()
