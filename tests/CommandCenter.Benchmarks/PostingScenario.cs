@@ -110,7 +110,6 @@ internal static class PostingScenario
         }));
 
         // The worker, as the hosted service runs it (one tenant, one document at a time), timed until nothing is active.
-        var worker = services.GetRequiredService<PostingWorker>();
         var timed = services.GetRequiredService<TimedTargets>();
         var rounds = 0;
         long commandsBefore = 0;
@@ -118,15 +117,7 @@ internal static class PostingScenario
         {
             commandsBefore = commands.Count;
             timed.Reset();
-            int active;
-            do
-            {
-                await worker.RunOnceAsync(CancellationToken.None);
-                rounds++;
-                await using var db = factory.CreateDbContext().ForTenant(tenantId, "benchmark");
-                active = await db.InvoicePostings.CountAsync(p => p.State == PostingState.Pending || p.State == PostingState.Posting || p.State == PostingState.Uncertain);
-            }
-            while (active > 0 && rounds < 100);
+            (rounds, var active) = await DrainAsync(services, factory, tenantId);
             return string.Create(CultureInfo.InvariantCulture, $"{rounds} round(s), {active} still active");
         }));
         var drain = steps[^1];
@@ -145,7 +136,52 @@ internal static class PostingScenario
             return plan.Problem ?? string.Create(CultureInfo.InvariantCulture, $"{plan.Ready:N0} ready");
         }));
 
-        // Verdict: exactly one document in QuickBooks per queued invoice, each under its own externalId, and the month locked.
+        var (problems, verified) = await VerifyAsync(services, factory, tenantId, period, simulator, posted.Queued);
+
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Posting {period} for {clients:N0} clients to Conductor (QuickBooks Desktop simulator, in-process Kestrel loopback, {latencyMs} ms added per create) — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, SQLite; load average {LoadAverage()}"));
+        Console.WriteLine();
+        Console.WriteLine("| step | time | CPU | allocated | peak working set | peak GC heap | result |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        foreach (var s in steps)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {s.Name} | {s.Elapsed.TotalSeconds:F2} s | {s.Cpu.TotalSeconds:F2} s | {Mb(s.Allocated):N0} MB | {Mb(s.PeakWorkingSet):N0} MB | {Mb(s.PeakHeap):N0} MB | {s.Result} |"));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Worker: {posted.Queued:N0} documents in {drain.Elapsed.TotalSeconds:F1} s = {perSecond:F1} documents/s ({drain.Elapsed.TotalMilliseconds / Math.Max(1, posted.Queued):F1} ms each); "
+            + $"HTTP create (client side, through the resilience pipeline) {timed.PostTime.TotalSeconds:F1} s over {timed.Posts:N0} calls ({timed.PostTime.TotalMilliseconds / Math.Max(1, timed.Posts):F1} ms each), "
+            + $"the rest (database, bookkeeping) {(drain.Elapsed - timed.PostTime).TotalSeconds:F1} s; {sqlPerDocument:F1} SQL commands per document; {timed.Finds:N0} read-backs."));
+        Console.WriteLine(problems.Count == 0 ? verified : "FAILED: " + string.Join("; ", problems) + ".");
+        return problems.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>The worker, as the hosted service runs it (one tenant, one document at a time), until nothing is active.</summary>
+    internal static async Task<(int Rounds, int Active)> DrainAsync(IServiceProvider services, IDbContextFactory<AppDbContext> factory, Guid tenantId)
+    {
+        var worker = services.GetRequiredService<PostingWorker>();
+        var rounds = 0;
+        int active;
+        do
+        {
+            await worker.RunOnceAsync(CancellationToken.None);
+            rounds++;
+            await using var db = factory.CreateDbContext().ForTenant(tenantId, "benchmark");
+            active = await db.InvoicePostings.CountAsync(p => p.State == PostingState.Pending || p.State == PostingState.Posting || p.State == PostingState.Uncertain);
+        }
+        while (active > 0 && rounds < 100);
+        return (rounds, active);
+    }
+
+    /// <summary>
+    /// Exactly one document in QuickBooks per queued invoice, each under its own externalId, the simulator's total equal
+    /// to the posted total, and the month locked: the problems found (none when all holds) and the line saying so.
+    /// </summary>
+    internal static async Task<(List<string> Problems, string Verified)> VerifyAsync(IServiceProvider services, IDbContextFactory<AppDbContext> factory, Guid tenantId, BillingPeriod period, SimulatorHandle simulator, int queued)
+    {
         var held = simulator.World.Conductor.Transactions;
         PostingStatus final;
         List<Guid> guids;
@@ -154,13 +190,16 @@ internal static class PostingScenario
             guids = await db.InvoicePostings.Where(p => p.Period == period.Start).Select(p => p.ExternalGuid).ToListAsync();
         }
 
-        final = (await InScope(h => h.StatusAsync(period)))!;
+        await using (var scope = services.CreateAsyncScope())
+        {
+            final = (await scope.ServiceProvider.GetRequiredService<Postings.Handler>().StatusAsync(period))!;
+        }
         var externalIds = held.Select(t => t.ExternalId).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var heldTotal = held.Sum(t => t.ObjectType == ConductorTransaction.CreditMemo ? -t.Subtotal : t.Subtotal);
         var problems = new List<string>();
-        if (held.Count != posted.Queued)
+        if (held.Count != queued)
         {
-            problems.Add($"the simulator holds {held.Count} documents for {posted.Queued} queued");
+            problems.Add($"the simulator holds {held.Count} documents for {queued} queued");
         }
 
         if (externalIds.Count != held.Count)
@@ -183,31 +222,12 @@ internal static class PostingScenario
             problems.Add($"the simulator's total {Money.Text(heldTotal)} differs from the posted total {Money.Text(final.PostedTotal)}");
         }
 
-        Console.WriteLine();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Posting {period} for {clients:N0} clients to Conductor (QuickBooks Desktop simulator, in-process Kestrel loopback, {latencyMs} ms added per create) — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, SQLite; load average {LoadAverage()}"));
-        Console.WriteLine();
-        Console.WriteLine("| step | time | CPU | allocated | peak working set | peak GC heap | result |");
-        Console.WriteLine("|---|---|---|---|---|---|---|");
-        foreach (var s in steps)
-        {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {s.Name} | {s.Elapsed.TotalSeconds:F2} s | {s.Cpu.TotalSeconds:F2} s | {Mb(s.Allocated):N0} MB | {Mb(s.PeakWorkingSet):N0} MB | {Mb(s.PeakHeap):N0} MB | {s.Result} |"));
-        }
-
-        Console.WriteLine();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Worker: {posted.Queued:N0} documents in {drain.Elapsed.TotalSeconds:F1} s = {perSecond:F1} documents/s ({drain.Elapsed.TotalMilliseconds / Math.Max(1, posted.Queued):F1} ms each); "
-            + $"HTTP create (client side, through the resilience pipeline) {timed.PostTime.TotalSeconds:F1} s over {timed.Posts:N0} calls ({timed.PostTime.TotalMilliseconds / Math.Max(1, timed.Posts):F1} ms each), "
-            + $"the rest (database, bookkeeping) {(drain.Elapsed - timed.PostTime).TotalSeconds:F1} s; {sqlPerDocument:F1} SQL commands per document; {timed.Finds:N0} read-backs."));
-        Console.WriteLine(problems.Count == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"Verified: the simulator holds exactly {held.Count:N0} documents ({held.Count(t => t.ObjectType == ConductorTransaction.CreditMemo):N0} credit memos) under {externalIds.Count:N0} distinct externalIds, total {Money.Text(heldTotal)} = the posted total; the month is locked.")
-            : "FAILED: " + string.Join("; ", problems) + ".");
-        return problems.Count == 0 ? 0 : 1;
+        var verified = string.Create(CultureInfo.InvariantCulture, $"Verified: the simulator holds exactly {held.Count:N0} documents ({held.Count(t => t.ObjectType == ConductorTransaction.CreditMemo):N0} credit memos) under {externalIds.Count:N0} distinct externalIds, total {Money.Text(heldTotal)} = the posted total; the month is locked.");
+        return (problems, verified);
     }
 
     /// <summary>A kept database measured again: this month's run, its postings and the connection go; charges are unbilled again.</summary>
-    private static async Task ResetAsync(IDbContextFactory<AppDbContext> factory, Guid tenantId, BillingPeriod period)
+    internal static async Task ResetAsync(IDbContextFactory<AppDbContext> factory, Guid tenantId, BillingPeriod period)
     {
         await using var db = factory.CreateDbContext().ForTenant(tenantId, "benchmark");
         await db.InvoicePostings.Where(p => p.Period == period.Start).ExecuteDeleteAsync();
@@ -220,7 +240,7 @@ internal static class PostingScenario
     }
 
     /// <summary>Opens and computes the month, accepts every flagged line (as a reviewer would, one by one) and approves every invoice.</summary>
-    private static async Task ApproveEverythingAsync(IServiceProvider services, BillingPeriod period)
+    internal static async Task ApproveEverythingAsync(IServiceProvider services, BillingPeriod period)
     {
         await using var scope = services.CreateAsyncScope();
         var runs = scope.ServiceProvider.GetRequiredService<BillingRuns.Handler>();
@@ -248,7 +268,7 @@ internal static class PostingScenario
     }
 
     /// <summary>The Conductor connection to the simulator, its customers and items imported and mapped by exact name (items it lacks → Misc charges).</summary>
-    private static async Task ConnectAndMapAsync(IServiceProvider services, IDbContextFactory<AppDbContext> factory, Guid tenantId, SimulatorHandle simulator)
+    internal static async Task ConnectAndMapAsync(IServiceProvider services, IDbContextFactory<AppDbContext> factory, Guid tenantId, SimulatorHandle simulator)
     {
         await using var scope = services.CreateAsyncScope();
         var connections = scope.ServiceProvider.GetRequiredService<AccountingConnections.Handler>();
@@ -293,15 +313,16 @@ internal static class PostingScenario
             $"  Conductor connected; imported {imported.Customers?.Total:N0} customers and {imported.Items?.Total:N0} items in {importTime.TotalSeconds:F1} s; {clients.Count:N0} clients mapped by exact name; {itemMappings.Count(m => m.ExternalId != misc):N0} catalog items by exact name, {itemMappings.Count(m => m.ExternalId == misc):N0} the simulator lacks → {ConductorData.MiscChargesItem}"));
     }
 
-    private static async Task<SimulatorHandle> StartSimulatorAsync(int clients, int seed, int latencyMs)
+    /// <param name="devices">Devices per organisation of the scaled world (0: only the accounting side is used).</param>
+    internal static async Task<SimulatorHandle> StartSimulatorAsync(int clients, int seed, int latencyMs, int devices = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Services.AddVendorSimulators(o =>
         {
-            // The seeded clients by name (same generator, same seed); no devices: only the accounting side is used.
-            o.World = sp => SimulatorWorld.CreateScaled(clients, 0, seed, sp.GetService<TimeProvider>());
+            // The seeded clients by name (same generator, same seed).
+            o.World = sp => SimulatorWorld.CreateScaled(clients, devices, seed, sp.GetService<TimeProvider>());
             o.HuntressRequestsPerMinute = 0;
             o.AccountingLatencyMs = latencyMs;
         });
@@ -309,12 +330,15 @@ internal static class PostingScenario
         app.MapVendorSimulators();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new SimulatorHandle(app, address.TrimEnd('/') + "/sim/conductor/v1");
+        return new SimulatorHandle(app, address.TrimEnd('/'));
     }
 
-    private sealed class SimulatorHandle(WebApplication app, string conductorBaseUrl) : IAsyncDisposable
+    internal sealed class SimulatorHandle(WebApplication app, string address) : IAsyncDisposable
     {
-        public string ConductorBaseUrl { get; } = conductorBaseUrl;
+        /// <summary>The Kestrel loopback address the simulators answer on (under /sim).</summary>
+        public string Address { get; } = address;
+
+        public string ConductorBaseUrl { get; } = address + "/sim/conductor/v1";
 
         public SimulatorWorld World { get; } = app.Services.GetRequiredService<SimulatorWorld>();
 

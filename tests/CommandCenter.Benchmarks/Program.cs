@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using CommandCenter.Benchmarks;
 
-// "sync …", "billing …", "posting …" and "review-page …" run measuring scenarios; anything else goes to BenchmarkDotNet.
+// "sync …", "billing …", "posting …", "scenario …" and "review-page …" run measuring scenarios; anything else goes to BenchmarkDotNet.
 switch (args.Length > 0 ? args[0] : "")
 {
     case "sync":
@@ -13,6 +13,11 @@ switch (args.Length > 0 ? args[0] : "")
     case "posting-measure":
         // The measured half of "posting", in its own process (started by it).
         return await PostingScenario.MeasureAsync(args[1..]);
+    case "scenario":
+        return await MonthEndScenario.RunAsync(args[1..]);
+    case "scenario-measure":
+        // The measured half of "scenario", in its own process (started by it).
+        return await MonthEndScenario.MeasureAsync(args[1..]);
     case "review-page":
         return await ReviewPageScenario.RunAsync(args[1..]);
     case "billing-measure":
