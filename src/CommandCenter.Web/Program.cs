@@ -44,9 +44,28 @@ if (demo)
     });
 }
 
+// Behind the deploy/ reverse proxy (the only thing that can reach the instances), the client's scheme, host and address
+// come from X-Forwarded-*: OAuth redirect URIs, cookies and links then use the public address.
+var forwarded = builder.Configuration.GetValue<bool>("ForwardedHeaders:Enabled");
+if (forwarded)
+{
+    builder.Services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>(o =>
+    {
+        o.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor
+            | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto
+            | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedHost;
+        o.KnownIPNetworks.Clear();
+        o.KnownProxies.Clear();
+    });
+}
+
 var app = builder.Build();
 
 await app.InitializeDatabaseAsync();
+if (forwarded)
+{
+    app.UseForwardedHeaders();
+}
 
 app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/Error", CreateScopeForErrors = true, AllowStatusCode404Response = true });
 if (!app.Environment.IsDevelopment())
