@@ -302,9 +302,10 @@ internal static class SnapshotEvidence
         public string? Licences { get; set; }
     }
 
+    // EF writes the owned-JSON columns with the CLR property names as they are: exact, case-sensitive matching (the
+    // faster kind) reads them.
     private static readonly JsonSerializerOptions Json = new()
     {
-        PropertyNameCaseInsensitive = true,
         NumberHandling = JsonNumberHandling.AllowReadingFromString,
         Converters = { new UtcDateTimeConverter(), new NullableUtcDateTimeConverter() },
     };
@@ -335,9 +336,57 @@ internal static class SnapshotEvidence
 
     private static DateTime ParseUtc(string text) => DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
 
+    /// <summary>
+    /// EF (on SQLite) writes instants as <c>yyyy-MM-dd HH:mm:ss[.fffffff]</c>: read straight from the UTF-8 bytes (the
+    /// evidence of a large month holds hundreds of thousands of them); anything else goes through the general parser.
+    /// </summary>
+    private static DateTime ParseUtc(ref Utf8JsonReader reader)
+    {
+        var span = reader.HasValueSequence || reader.ValueIsEscaped ? default : reader.ValueSpan;
+        if (span.Length is 19 or (>= 21 and <= 27) && (span[10] == (byte)' ' || span[10] == (byte)'T') && span[4] == (byte)'-' && span[7] == (byte)'-'
+            && span[13] == (byte)':' && span[16] == (byte)':' && (span.Length == 19 || span[19] == (byte)'.')
+            && Digits(span[..4], out var year) && Digits(span.Slice(5, 2), out var month) && Digits(span.Slice(8, 2), out var day)
+            && Digits(span.Slice(11, 2), out var hour) && Digits(span.Slice(14, 2), out var minute) && Digits(span.Slice(17, 2), out var second)
+            && (span.Length == 19 || Digits(span[20..], out _))
+            && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month) && hour < 24 && minute < 60 && second < 60)
+        {
+            long ticks = 0;
+            if (span.Length > 19)
+            {
+                var fraction = span[20..];
+                Digits(fraction, out var value);
+                ticks = value;
+                for (var i = fraction.Length; i < 7; i++)
+                {
+                    ticks *= 10;
+                }
+            }
+
+            return new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).AddTicks(ticks);
+        }
+
+        return ParseUtc(reader.GetString()!);
+    }
+
+    private static bool Digits(ReadOnlySpan<byte> span, out int value)
+    {
+        value = 0;
+        foreach (var b in span)
+        {
+            if (b is < (byte)'0' or > (byte)'9')
+            {
+                return false;
+            }
+
+            value = (value * 10) + (b - '0');
+        }
+
+        return span.Length > 0;
+    }
+
     private sealed class UtcDateTimeConverter : JsonConverter<DateTime>
     {
-        public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ParseUtc(reader.GetString()!);
+        public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ParseUtc(ref reader);
 
         public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options) => writer.WriteStringValue(value);
     }
@@ -347,7 +396,7 @@ internal static class SnapshotEvidence
         public override bool HandleNull => true;
 
         public override DateTime? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            reader.TokenType == JsonTokenType.Null ? null : ParseUtc(reader.GetString()!);
+            reader.TokenType == JsonTokenType.Null ? null : ParseUtc(ref reader);
 
         public override void Write(Utf8JsonWriter writer, DateTime? value, JsonSerializerOptions options)
         {
