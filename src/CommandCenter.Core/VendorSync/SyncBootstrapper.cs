@@ -14,7 +14,8 @@ public interface IBeforeSyncSchedule
 
 /// <summary>
 /// When the app has started: closes syncs a previous process left "running" (they died with it), then schedules every
-/// enabled connection of every tenant.
+/// enabled connection of every tenant. With a persistent (clustered) job store the schedule survives restarts: a trigger
+/// already stored for the same interval is kept, and jobs of connections deleted meanwhile are removed.
 /// </summary>
 public sealed class SyncBootstrapper(
     IHostApplicationLifetime lifetime,
@@ -71,9 +72,10 @@ public sealed class SyncBootstrapper(
                 await db.SaveChangesAsync(stoppingToken);
             }
 
+            await scheduler.RemoveOthersAsync(connections.Select(c => c.Id).ToList(), stoppingToken);
             foreach (var connection in connections)
             {
-                await scheduler.ScheduleAsync(connection, stoppingToken);
+                await scheduler.ScheduleAsync(connection, keepExisting: true, stoppingToken);
             }
 
             logger.LogInformation("Scheduled {Count} vendor connections", connections.Count(c => c.Enabled));

@@ -15,17 +15,30 @@ public sealed class SyncScheduler(ISchedulerFactory schedulers, TimeProvider tim
 
     public static TriggerKey TriggerKeyFor(Guid connectionId) => new(connectionId.ToString("N"), Group);
 
-    public async Task ScheduleAsync(VendorConnection connection, CancellationToken cancellationToken = default)
+    public Task ScheduleAsync(VendorConnection connection, CancellationToken cancellationToken = default) =>
+        ScheduleAsync(connection, keepExisting: false, cancellationToken);
+
+    /// <param name="keepExisting">
+    /// Start-up: a trigger the job store already holds for this schedule (a persistent store after a restart, or another
+    /// instance of a cluster that scheduled it first) is kept with its next fire time instead of being replaced.
+    /// </param>
+    public async Task ScheduleAsync(VendorConnection connection, bool keepExisting, CancellationToken cancellationToken)
     {
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         await EnsureJobAsync(scheduler, connection.TenantId, connection.Id, cancellationToken);
-        await scheduler.UnscheduleJob(TriggerKeyFor(connection.Id), cancellationToken);
         if (!connection.Enabled)
         {
+            await scheduler.UnscheduleJob(TriggerKeyFor(connection.Id), cancellationToken);
             return;
         }
 
         var interval = TimeSpan.FromMinutes(connection.ScheduleMinutes);
+        if (keepExisting && await scheduler.GetTrigger(TriggerKeyFor(connection.Id), cancellationToken) is ISimpleTrigger existing && existing.RepeatInterval == interval)
+        {
+            logger.LogInformation("Vendor sync {ConnectionId} already scheduled every {Minutes} min, next at {Next:u}", connection.Id, connection.ScheduleMinutes, existing.NextFireTimeUtc);
+            return;
+        }
+
         var now = time.GetUtcNow();
         // A connection synced recently waits for its turn; a new or overdue one syncs at once (the demo is warm within a minute).
         var due = connection.LastSuccessUtc is { } last ? new DateTimeOffset(last, TimeSpan.Zero) + interval : now;
@@ -46,6 +59,20 @@ public sealed class SyncScheduler(ISchedulerFactory schedulers, TimeProvider tim
     {
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         await scheduler.DeleteJob(JobKeyFor(connectionId), cancellationToken);
+    }
+
+    /// <summary>Deletes the jobs of connections that no longer exist (a persistent job store keeps them across restarts).</summary>
+    public async Task RemoveOthersAsync(IReadOnlyCollection<Guid> connectionIds, CancellationToken cancellationToken = default)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        foreach (var key in await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(Group), cancellationToken))
+        {
+            if (!Guid.TryParseExact(key.Name, "N", out var id) || !connectionIds.Contains(id))
+            {
+                await scheduler.DeleteJob(key, cancellationToken);
+                logger.LogInformation("Removed the sync job of vendor connection {Job}, which no longer exists", key.Name);
+            }
+        }
     }
 
     /// <summary>Runs the connection's job now (queued behind a running one: the job disallows concurrent runs).</summary>

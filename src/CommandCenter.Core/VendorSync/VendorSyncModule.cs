@@ -1,5 +1,7 @@
 using CommandCenter.Persistence;
+using CommandCenter.Scheduling;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Quartz;
@@ -27,8 +29,18 @@ public static class VendorSyncModule
         builder.Services.AddScoped<ListSnapshots.Handler>();
         builder.Services.AddVendorAdapters();
 
-        // In-memory store for one instance; the clustered ADO.NET store on SQL Server comes with scale-out (TODO(#7)).
-        builder.Services.AddQuartz(q => q.UseDefaultThreadPool(4));
+        // In memory for one instance (the default); Scheduler:Clustered=true puts Quartz on its clustered ADO.NET store in
+        // the app's database, so every instance shares one schedule and each firing runs on one instance only.
+        var scheduling = builder.Configuration.GetSection(SchedulerOptions.SectionName).Get<SchedulerOptions>() ?? new SchedulerOptions();
+        builder.Services.AddQuartz(q =>
+        {
+            q.UseDefaultThreadPool(4);
+            if (scheduling.Clustered)
+            {
+                var database = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+                q.UseClusteredStore(database.Provider, PersistenceModule.ResolveConnectionString(database, builder.Environment.ContentRootPath), scheduling.CheckinInterval);
+            }
+        });
         builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
         builder.Services.AddHostedService<SyncBootstrapper>();
         return builder;
