@@ -76,6 +76,16 @@ public sealed partial class ComposeFileTests
     }
 
     [Fact]
+    public void Compose_Apps_ShareOneClusteredScheduleAndTrustOnlyTheProxysForwardedHeaders()
+    {
+        foreach (var env in Apps.Select(a => Map(Service(a), "environment")))
+        {
+            Text(env.Children[new YamlScalarNode("Scheduler__Clustered")]).ShouldBe("true", "each sync must fire once across the instances");
+            Text(env.Children[new YamlScalarNode("ForwardedHeaders__Enabled")]).ShouldBe("true", "OAuth redirects need the public scheme and host");
+        }
+    }
+
+    [Fact]
     public void ProxyConfig_ReferencedByCompose_NamesBothAppsWithStickySessions()
     {
         var mount = ((YamlSequenceNode)Service("proxy").Children[new YamlScalarNode("volumes")]).Children.Select(Text)
