@@ -32,6 +32,7 @@ public static class VendorSyncModule
         // In memory for one instance (the default); Scheduler:Clustered=true puts Quartz on its clustered ADO.NET store in
         // the app's database, so every instance shares one schedule and each firing runs on one instance only.
         var scheduling = builder.Configuration.GetSection(SchedulerOptions.SectionName).Get<SchedulerOptions>() ?? new SchedulerOptions();
+        builder.Services.AddSingleton(scheduling);
         builder.Services.AddQuartz(q =>
         {
             q.UseDefaultThreadPool(4);
