@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using CommandCenter.Benchmarks;
 
-// "sync …", "billing …", "posting …", "scenario …" and "review-page …" run measuring scenarios; anything else goes to BenchmarkDotNet.
+// "sync …", "billing …", "posting …", "scenario …", "review-page …" and "review-load …" run measuring scenarios; anything else goes to BenchmarkDotNet.
 switch (args.Length > 0 ? args[0] : "")
 {
     case "sync":
@@ -20,6 +20,8 @@ switch (args.Length > 0 ? args[0] : "")
         return await MonthEndScenario.MeasureAsync(args[1..]);
     case "review-page":
         return await ReviewPageScenario.RunAsync(args[1..]);
+    case "review-load":
+        return await ReviewLoadScenario.RunAsync(args[1..]);
     case "billing-measure":
         // The measured half of "billing", in its own process (started by it).
         return await BillingScenario.MeasureAsync(args[1..]);

@@ -4,6 +4,7 @@ using CommandCenter.Billing;
 using CommandCenter.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
+using static CommandCenter.Benchmarks.Measurement;
 
 namespace CommandCenter.Benchmarks;
 
@@ -22,7 +23,6 @@ namespace CommandCenter.Benchmarks;
 internal static class ReviewPageScenario
 {
     public const double TargetSeconds = 3;
-    private const string ChromiumPath = "/usr/bin/chromium";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -54,36 +54,31 @@ internal static class ReviewPageScenario
             Console.WriteLine($"Deleted {deleted} open run(s) of {period}: the first open computes the month.");
         }
 
-        var root = RepositoryRoot();
+        var root = AppUnderTest.RepositoryRoot();
         var web = Path.Combine(root, "src", "CommandCenter.Web");
         if (!args.Contains("--no-build"))
         {
             Console.WriteLine("Building the app (Release) …");
-            if (await RunToEndAsync("dotnet", ["build", "-c", "Release", "--nologo", "-v", "q", web]) != 0)
+            if (!await AppUnderTest.BuildAsync(web))
             {
                 Console.Error.WriteLine("The app did not build.");
                 return 1;
             }
         }
 
-        using var app = StartApp(web, baseUrl, db);
+        using var app = AppUnderTest.Start(web, baseUrl, db);
         try
         {
-            if (!await WaitHealthyAsync(baseUrl, app, TimeSpan.FromMinutes(3)))
+            if (!await AppUnderTest.WaitHealthyAsync(baseUrl, app, TimeSpan.FromMinutes(3)))
             {
                 Console.Error.WriteLine("The app did not answer /healthz within 3 minutes.");
                 return 1;
             }
 
             using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-            {
-                ExecutablePath = ChromiumPath,
-                Headless = true,
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-            });
+            await using var browser = await AppUnderTest.LaunchChromiumAsync(playwright);
             await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl, ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
-            await SignInAsync(context, email, password);
+            await AppUnderTest.SignInAsync(context, email, password);
 
             var results = new List<(double Browser, double Wall, int Rows)>();
             for (var i = 0; i < runs; i++)
@@ -97,13 +92,7 @@ internal static class ReviewPageScenario
                     // Evaluated in the page on every animation frame: the page's own clock (performance.now() counts from
                     // the navigation's start) at the first frame where both hold.
                     ready = await page.WaitForFunctionAsync(
-                        """
-                        (row) => {
-                            const marker = document.querySelector('[data-testid=interactive]');
-                            const first = document.querySelector(row);
-                            return marker && first && first.checkVisibility() ? performance.now() : false;
-                        }
-                        """,
+                        AppUnderTest.ReadyScript,
                         row,
                         new PageWaitForFunctionOptions { Timeout = timeout });
                 }
@@ -139,7 +128,7 @@ internal static class ReviewPageScenario
             Console.WriteLine("| page | first open after start | median of the next | worst | rows | app peak working set |");
             Console.WriteLine("|---|---|---|---|---|---|");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| `{url}` | {first:F2} s | {median:F2} s | {results.Max(r => r.Browser) / 1000:F2} s | {results[0].Rows:N0} | {PeakWorkingSetMb(app):N0} MB |"));
+                $"| `{url}` | {first:F2} s | {median:F2} s | {results.Max(r => r.Browser) / 1000:F2} s | {results[0].Rows:N0} | {AppUnderTest.PeakWorkingSetMb(app):N0} MB |"));
             var met = results.Max(r => r.Browser) / 1000 < TargetSeconds;
             Console.WriteLine();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -148,138 +137,8 @@ internal static class ReviewPageScenario
         }
         finally
         {
-            Stop(app);
+            AppUnderTest.Stop(app);
         }
     }
 
-    private static async Task SignInAsync(IBrowserContext context, string email, string password)
-    {
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/Account/Login", new PageGotoOptions { Timeout = 120_000 });
-        await page.Locator("[data-testid=signin-email]").FillAsync(email);
-        await page.Locator("[data-testid=signin-password]").FillAsync(password);
-        await page.Locator("[data-testid=signin-submit]").ClickAsync();
-        await page.Locator("[data-testid=interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 180_000 });
-        if (page.Url.Contains("/Account/Login", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException($"Sign-in as {email} failed (still on {page.Url}).");
-        }
-
-        await page.CloseAsync();
-    }
-
-    /// <summary>The built app, in Development (static web assets are served from the build output), demo mode off.</summary>
-    private static Process StartApp(string web, string baseUrl, string db)
-    {
-        var dll = Path.Combine(web, "bin", "Release", "net10.0", "CommandCenter.Web.dll");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = web,
-            ArgumentList =
-            {
-                dll, "--urls", baseUrl, "--Demo:Enabled=false", "--Database:Provider=Sqlite", $"--Database:ConnectionString=Data Source={db}",
-                "--Logging:LogLevel:Default=Warning",
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the app.");
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { Console.WriteLine("[app] " + e.Data); } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("[app] " + e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task<bool> WaitHealthyAsync(string baseUrl, Process app, TimeSpan timeout)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < timeout && !app.HasExited)
-        {
-            try
-            {
-                using var response = await http.GetAsync($"{baseUrl}/healthz");
-                if (response.IsSuccessStatusCode)
-                {
-                    return true;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-            }
-
-            await Task.Delay(500);
-        }
-
-        return false;
-    }
-
-    private static void Stop(Process app)
-    {
-        if (!app.HasExited)
-        {
-            app.Kill(entireProcessTree: true);
-            app.WaitForExit(10_000);
-        }
-    }
-
-    private static async Task<int> RunToEndAsync(string file, string[] arguments)
-    {
-        var start = new ProcessStartInfo(file);
-        foreach (var a in arguments)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
-        await process.WaitForExitAsync();
-        return process.ExitCode;
-    }
-
-    /// <summary>The app's own peak resident set (Linux VmHWM), read before it stops.</summary>
-    private static double PeakWorkingSetMb(Process app)
-    {
-        try
-        {
-            var line = File.ReadLines($"/proc/{app.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            return line is null ? 0 : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
-        }
-        catch (IOException)
-        {
-            return "n/a";
-        }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CommandCenter.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Run from inside the repository (CommandCenter.sln not found above the benchmark's output).");
-    }
-
-    private static string Arg(string[] args, string name, string fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-    }
 }

@@ -387,6 +387,9 @@ public sealed partial class BillingReviewPage : IAsyncDisposable
         var started = Time.GetTimestamp();
         try
         {
+            // Shows the busy button first: on SQLite the refresh's I/O completes synchronously, so without a yield the
+            // circuit would render nothing until the whole refresh is done.
+            await Task.Yield();
             var view = await Runs.RefreshAsync(period, _syncFirst);
             _refreshElapsedMs = (long)Time.GetElapsedTime(started).TotalMilliseconds;
             _refreshedWithSync = _syncFirst;

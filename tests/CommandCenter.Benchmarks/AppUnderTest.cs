@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Playwright;
+
+namespace CommandCenter.Benchmarks;
+
+/// <summary>
+/// What the page scenarios (<c>review-page</c>, <c>review-load</c>) share: building and starting the app as its own
+/// process on a benchmark database (demo mode off), waiting for it, its peak memory, and Chromium with a signed-in context.
+/// </summary>
+internal static class AppUnderTest
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    /// <summary>
+    /// Evaluated in the page on every animation frame with a row selector: the page's own clock (performance.now()
+    /// counts from the navigation's start) at the first frame where the layout's interactive marker exists and the first
+    /// row is visible.
+    /// </summary>
+    public const string ReadyScript =
+        """
+        (row) => {
+            const marker = document.querySelector('[data-testid=interactive]');
+            const first = document.querySelector(row);
+            return marker && first && first.checkVisibility() ? performance.now() : false;
+        }
+        """;
+
+    public static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    {
+        ExecutablePath = ChromiumPath,
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    });
+
+    public static async Task<bool> BuildAsync(string web)
+    {
+        var start = new ProcessStartInfo("dotnet") { ArgumentList = { "build", "-c", "Release", "--nologo", "-v", "q", web } };
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet.");
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0;
+    }
+
+    public static async Task SignInAsync(IBrowserContext context, string email, string password)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/Account/Login", new PageGotoOptions { Timeout = 120_000 });
+        await page.Locator("[data-testid=signin-email]").FillAsync(email);
+        await page.Locator("[data-testid=signin-password]").FillAsync(password);
+        await page.Locator("[data-testid=signin-submit]").ClickAsync();
+        await page.Locator("[data-testid=interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 180_000 });
+        if (page.Url.Contains("/Account/Login", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"Sign-in as {email} failed (still on {page.Url}).");
+        }
+
+        await page.CloseAsync();
+    }
+
+    /// <summary>The built app, in Development (static web assets are served from the build output), demo mode off.</summary>
+    public static Process Start(string web, string baseUrl, string db)
+    {
+        var dll = Path.Combine(web, "bin", "Release", "net10.0", "CommandCenter.Web.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = web,
+            ArgumentList =
+            {
+                dll, "--urls", baseUrl, "--Demo:Enabled=false", "--Database:Provider=Sqlite", $"--Database:ConnectionString=Data Source={db}",
+                "--Logging:LogLevel:Default=Warning",
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the app.");
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { Console.WriteLine("[app] " + e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("[app] " + e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    public static async Task<bool> WaitHealthyAsync(string baseUrl, Process app, TimeSpan timeout)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < timeout && !app.HasExited)
+        {
+            try
+            {
+                using var response = await http.GetAsync($"{baseUrl}/healthz");
+                if (response.IsSuccessStatusCode)
+                {
+                    return true;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(500);
+        }
+
+        return false;
+    }
+
+    public static void Stop(Process app)
+    {
+        if (!app.HasExited)
+        {
+            app.Kill(entireProcessTree: true);
+            app.WaitForExit(10_000);
+        }
+    }
+
+    /// <summary>The app's own peak resident set (Linux VmHWM), read before it stops.</summary>
+    public static double PeakWorkingSetMb(Process app)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{app.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? 0 : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CommandCenter.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Run from inside the repository (CommandCenter.sln not found above the benchmark's output).");
+    }
+}
