@@ -23,6 +23,7 @@ public sealed class IifDemoMonthTests(AppFactory app) : IClassFixture<AppFactory
     public async Task PostAll_IifTarget_DemoMonthFilePassesTheStrictParserAndItsTotalsEqualThePreview()
     {
         await DemoReady.HistoryAsync(app, Ct);
+        await DemoReady.AccountingAsync(app, Ct);
         using var http = app.ApiClient(DemoSeeder.DemoApiKey);
         await DemoMonth.DecideAndApproveAllAsync(http, Ct);
         var switched = await http.PutAsJsonAsync("/api/v1/accounting-connection", new { kind = "iif", confirmKindChange = true }, Ct);

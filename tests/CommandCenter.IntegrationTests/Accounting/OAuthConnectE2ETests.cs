@@ -21,6 +21,7 @@ public sealed class OAuthConnectE2ETests(AppFactory app) : IClassFixture<AppFact
     [Fact]
     public async Task Connect_QuickBooksOnline_ConsentThenCallbackStoresTheTokensAndImportWorks()
     {
+        await CommandCenter.IntegrationTests.Billing.DemoReady.AccountingAsync(app, Ct); // the start-up import must not land after this test's changes
         using var http = app.ApiClient(DemoSeeder.DemoApiKey);
         var sim = new Uri(app.BaseAddress, "/sim/qbo").ToString();
         var saved = await http.PutAsJsonAsync("/api/v1/accounting-connection", new

@@ -25,6 +25,32 @@ internal static class DemoReady
         }
     }
 
+    /// <summary>
+    /// The demo tenant's accounting connection imported and mapped (done once at start-up, next to the first requests):
+    /// a test that changes the connection waits for it, or the start-up import could land after its change.
+    /// </summary>
+    public static async Task AccountingAsync(AppFactory app, CancellationToken cancellationToken)
+    {
+        using var http = app.ApiClient(DemoSeeder.DemoApiKey);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var connection = await http.GetFromJsonAsync<JsonElement>("/api/v1/accounting-connection", cancellationToken);
+            if (connection.TryGetProperty("imported", out var imports) && imports.GetProperty("customersImportedUtc").ValueKind == JsonValueKind.String
+                && connection.GetProperty("fallbackItemId").ValueKind == JsonValueKind.String)
+            {
+                return;
+            }
+
+            if (waited.Elapsed > TimeSpan.FromMinutes(1))
+            {
+                throw new TimeoutException("The demo's accounting connection was not imported and mapped at start-up: " + connection);
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+    }
+
     /// <summary>Every connection synced and last month recorded as posted.</summary>
     public static async Task HistoryAsync(AppFactory app, CancellationToken cancellationToken)
     {
