@@ -196,7 +196,7 @@ public static class Postings
                 return new PostPlan(null, null, 0, 0, 0, notApproved, [], exports, "No accounting system is connected: set one up in Settings → Accounting.");
             }
 
-            var (ready, blocked) = await SelectAsync(db, run.Id, invoices, connection, null, cancellationToken);
+            var (ready, blocked, _, _) = await SelectAsync(db, run.Id, invoices, connection, null, cancellationToken);
             return new PostPlan(connection.Kind, name, ready.Count, ready.Sum(i => i.Total), ready.Count(i => i.Total < 0), notApproved, blocked, exports,
                 connection.Status == AccountingStatus.NeedsAuthorization ? $"{name} needs to be connected again (Settings → Accounting)." : null);
         }
@@ -231,7 +231,7 @@ public static class Postings
                     }
                 }
 
-                var (ready, blocked) = await SelectAsync(db, run.Id, invoices, connection, invoiceIds, cancellationToken);
+                var (ready, blocked, mappings, latest) = await SelectAsync(db, run.Id, invoices, connection, invoiceIds, cancellationToken);
                 if (connection.Kind == AccountingKind.Iif && ready.Count > 0 && !confirmRepeatExport && await db.IifExports.AnyAsync(e => e.RunId == run.Id, cancellationToken))
                 {
                     throw new ConflictException(
@@ -240,8 +240,6 @@ public static class Postings
 
                 var now = time.GetUtcNow().UtcDateTime;
                 var settings = await BillingSettingsStore.GetOrCreateAsync(db, cancellationToken);
-                var mappings = await PostingMappings.LoadAsync(db, connection, [.. ready.Select(i => i.ClientId)], cancellationToken);
-                var latest = await LatestVersionsAsync(db, run.Id, cancellationToken);
                 var postings = new List<InvoicePosting>();
                 foreach (var invoice in ready)
                 {
@@ -330,15 +328,18 @@ public static class Postings
             return result;
         }
 
-        /// <summary>Approved invoices without a live or posted document (a failed one is sent again as a new version), and the ones held by their mappings.</summary>
-        private static async Task<(List<Invoice> Ready, List<ApproveSkip> Blocked)> SelectAsync(AppDbContext db, Guid runId, List<Invoice> invoices, AccountingConnection connection, IReadOnlyCollection<Guid>? only, CancellationToken cancellationToken)
+        /// <summary>
+        /// Approved invoices without a live or posted document (a failed one is sent again as a new version), and the ones
+        /// held by their mappings; with the mappings read and each invoice's latest document version, for building them.
+        /// </summary>
+        private static async Task<Selection> SelectAsync(AppDbContext db, Guid runId, List<Invoice> invoices, AccountingConnection connection, IReadOnlyCollection<Guid>? only, CancellationToken cancellationToken)
         {
-            var latest = await db.InvoicePostings.AsNoTracking().Where(p => p.RunId == runId && p.CorrectionId == null)
-                .Select(p => new { p.InvoiceId, p.DocumentVersion, p.State }).ToListAsync(cancellationToken);
-            var states = latest.GroupBy(p => p.InvoiceId).ToDictionary(g => g.Key, g => g.MaxBy(p => p.DocumentVersion)!.State);
+            var latest = (await db.InvoicePostings.AsNoTracking().Where(p => p.RunId == runId && p.CorrectionId == null)
+                .Select(p => new { p.InvoiceId, p.DocumentVersion, p.State }).ToListAsync(cancellationToken))
+                .GroupBy(p => p.InvoiceId).ToDictionary(g => g.Key, g => g.MaxBy(p => p.DocumentVersion)!);
             var candidates = invoices
                 .Where(i => i.Status == InvoiceStatus.Approved && (only is null || only.Contains(i.Id)))
-                .Where(i => !states.TryGetValue(i.Id, out var state) || state == PostingState.Failed)
+                .Where(i => !latest.TryGetValue(i.Id, out var last) || last.State == PostingState.Failed)
                 .OrderBy(i => i.ClientName, StringComparer.OrdinalIgnoreCase).ThenBy(i => i.ClientId)
                 .ToList();
             var mappings = await PostingMappings.LoadAsync(db, connection, [.. candidates.Select(i => i.ClientId)], cancellationToken);
@@ -357,13 +358,10 @@ public static class Postings
                 }
             }
 
-            return (ready, blocked);
+            return new Selection(ready, blocked, mappings, latest.ToDictionary(p => p.Key, p => p.Value.DocumentVersion));
         }
 
-        private static async Task<Dictionary<Guid, int>> LatestVersionsAsync(AppDbContext db, Guid runId, CancellationToken cancellationToken) =>
-            (await db.InvoicePostings.AsNoTracking().Where(p => p.RunId == runId && p.CorrectionId == null)
-                .Select(p => new { p.InvoiceId, p.DocumentVersion }).ToListAsync(cancellationToken))
-            .GroupBy(p => p.InvoiceId).ToDictionary(g => g.Key, g => g.Max(p => p.DocumentVersion));
+        private sealed record Selection(List<Invoice> Ready, List<ApproveSkip> Blocked, PostingMappings Mappings, Dictionary<Guid, int> LatestVersions);
 
         /// <summary>
         /// IIF has no API: the documents go into one file (the export ledger keeps it, with its hash), and they count as
