@@ -8,7 +8,8 @@ namespace CommandCenter.IntegrationTests.Support;
 
 /// <summary>
 /// The real app on real Kestrel (loopback, free port) in demo mode, on its own SQLite file built by the migrations
-/// and seeded by the demo seeder — the same start-up a user gets from the run command.
+/// and seeded by the demo seeder — the same start-up a user gets from the run command. With CC_TEST_DATABASE=SqlServer
+/// the app runs on a SQL Server database of its own instead (SqlServerParityTests runs the whole suite that way).
 /// </summary>
 public sealed class AppFactory : WebApplicationFactory<Program>
 {
@@ -29,8 +30,11 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        builder.UseSetting("Database:Provider", "Sqlite");
-        builder.UseSetting("Database:ConnectionString", $"Data Source={Path.Combine(_dir, "app.db")}");
+        // SQLite file per app by default; the same tests on SQL Server with CC_TEST_DATABASE=SqlServer (see TestDatabase).
+        builder.UseSetting("Database:Provider", TestDatabase.Provider);
+        builder.UseSetting("Database:ConnectionString", TestDatabase.IsSqlServer
+            ? TestDatabase.NewSqlServerDatabase()
+            : $"Data Source={Path.Combine(_dir, "app.db")}");
         builder.UseSetting("Demo:Enabled", "true");
         // The simulators' counts stay still during a test; drift is a demo nicety.
         builder.UseSetting("Demo:DriftMinutes", "0");
