@@ -18,6 +18,7 @@ public sealed class PostingWorker(
     IServiceScopeFactory scopes,
     IDbContextFactory<AppDbContext> factory,
     PostingSignal signal,
+    Common.Leases leases,
     TimeProvider time,
     ILogger<PostingWorker> logger) : BackgroundService
 {
@@ -73,8 +74,18 @@ public sealed class PostingWorker(
         postings.Where(p => (p.State == PostingState.Pending || p.State == PostingState.Posting || p.State == PostingState.Uncertain)
             && (p.NextAttemptUtc == null || p.NextAttemptUtc <= now));
 
+    public static string LeaseKey(Guid tenantId) => $"posting:{tenantId}";
+
     private async Task ProcessTenantAsync(Guid tenantId, CancellationToken cancellationToken)
     {
+        // One sender per tenant across every instance on this database: the target sees one document at a time.
+        await using var lease = await leases.TryAcquireAsync(LeaseKey(tenantId), cancellationToken: cancellationToken);
+        if (lease is null)
+        {
+            logger.LogDebug("Another instance is posting for tenant {TenantId}", tenantId);
+            return;
+        }
+
         await using var scope = scopes.CreateAsyncScope();
         var service = scope.ServiceProvider.GetRequiredService<Postings.Service>();
         List<Guid> due;

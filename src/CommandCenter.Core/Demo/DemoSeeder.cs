@@ -19,7 +19,7 @@ public sealed record DemoSeedResult(bool Seeded, int Tenants, int Clients, int L
 /// <see cref="DemoApiKey"/>; "Other MSP" gets 3 clients, an Owner and <see cref="OtherApiKey"/>, to show isolation.
 /// All or nothing: if any step fails, the tenants seeded so far are removed so the next start seeds again.
 /// </summary>
-public sealed class DemoSeeder(IDbContextFactory<AppDbContext> factory, UserManager<AppUser> users, CredentialProtector protector, Accounting.AccountingCredentialProtector accountingProtector, TimeProvider time, ILogger<DemoSeeder> logger)
+public sealed class DemoSeeder(IDbContextFactory<AppDbContext> factory, UserManager<AppUser> users, CredentialProtector protector, Accounting.AccountingCredentialProtector accountingProtector, Common.Leases leases, TimeProvider time, ILogger<DemoSeeder> logger)
 {
     public const string DemoTenantName = "Demo MSP";
     public const string AdminEmail = "admin@demo.local";
@@ -60,6 +60,8 @@ public sealed class DemoSeeder(IDbContextFactory<AppDbContext> factory, UserMana
 
     public async Task<DemoSeedResult> SeedAsync(CancellationToken cancellationToken = default)
     {
+        // Two instances starting on one empty database: the second waits here, then finds the tenants and skips.
+        await using var lease = await leases.AcquireAsync("demo:seed", cancellationToken: cancellationToken);
         await using (var db = await factory.CreateDbContextAsync(cancellationToken))
         {
             if (await db.Tenants.AnyAsync(cancellationToken))

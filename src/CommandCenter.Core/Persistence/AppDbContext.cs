@@ -52,6 +52,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     /// <summary>Data Protection keys (not tenant data): shared by every instance so protected credentials stay readable.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    /// <summary>Claims on work that runs on one instance at a time (not tenant data; see <see cref="Leases"/>).</summary>
+    public DbSet<Lease> Leases => Set<Lease>();
+
     public AppDbContext ForTenant(Guid tenantId, string actor)
     {
         if (CurrentTenantId is not null && CurrentTenantId != tenantId)

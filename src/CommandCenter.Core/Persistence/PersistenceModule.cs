@@ -25,6 +25,7 @@ public static class PersistenceModule
         builder.Services.AddDbContextFactory<AppDbContext>(db => Configure(db, options.Provider, connectionString));
         builder.Services.AddScoped<TenantDb>();
         builder.Services.AddSingleton<AuditWriter>();
+        builder.Services.AddSingleton<Common.Leases>();
         builder.Services.AddTransient<DatabaseInitializer>();
         return builder;
     }

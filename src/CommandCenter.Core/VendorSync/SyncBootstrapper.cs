@@ -26,13 +26,8 @@ public sealed class SyncBootstrapper(
     ILogger<SyncBootstrapper> logger,
     Scheduling.SchedulerOptions? scheduling = null) : BackgroundService
 {
-    /// <summary>
-    /// With several instances (clustered), a sync "running" for longer than this is taken for one whose instance died:
-    /// any shorter and a live instance's sync could be marked interrupted under it.
-    /// </summary>
-    public static readonly TimeSpan ClusteredRunningLimit = TimeSpan.FromMinutes(30);
-
-    private static readonly TimeSpan ClusteredSweepInterval = TimeSpan.FromMinutes(5);
+    /// <summary>With several instances (clustered), how often syncs whose instance died are looked for.</summary>
+    public static readonly TimeSpan ClusteredSweepInterval = TimeSpan.FromMinutes(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -61,9 +56,9 @@ public sealed class SyncBootstrapper(
             }
 
             var clustered = scheduling?.Clustered == true;
-            // One instance: whatever was "running" died with the previous process. Several: only what has been running
-            // too long to be a live instance's sync.
-            await MarkInterruptedAsync(clustered ? ClusteredRunningLimit : TimeSpan.Zero, stoppingToken);
+            // One instance: whatever was "running" died with the previous process. Several: only syncs whose lease no
+            // live instance renews any more (a running sync holds "sync:{connection}" and renews it while it runs).
+            await MarkInterruptedAsync(onlyWithoutLiveLease: clustered, stoppingToken);
 
             await using var db = factory.CreateDbContext();
             // Start-up works across tenants: each connection is then scheduled as its own tenant's job.
@@ -84,7 +79,7 @@ public sealed class SyncBootstrapper(
                 {
                     try
                     {
-                        await MarkInterruptedAsync(ClusteredRunningLimit, stoppingToken);
+                        await MarkInterruptedAsync(onlyWithoutLiveLease: true, stoppingToken);
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
@@ -102,34 +97,52 @@ public sealed class SyncBootstrapper(
         }
     }
 
-    /// <summary>Marks syncs still "running" that started more than <paramref name="olderThan"/> ago as failed (interrupted), keeping the previous counts.</summary>
-    public async Task<int> MarkInterruptedAsync(TimeSpan olderThan, CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks syncs still "running" as failed (interrupted), keeping the previous counts: all of them (one instance, at
+    /// start-up), or only those whose sync lease has run out (several instances: its holder died).
+    /// </summary>
+    public async Task<int> MarkInterruptedAsync(bool onlyWithoutLiveLease, CancellationToken cancellationToken)
     {
         await using var db = factory.CreateDbContext();
         var now = time.GetUtcNow().UtcDateTime;
-        var before = now - olderThan;
-        // Across tenants: start-up and the sweep serve every tenant's connections.
-        var interrupted = await db.VendorConnections.IgnoreQueryFilters([AppDbContext.TenantFilter])
-            .Where(c => c.LastStatus == SyncStatus.Running && (olderThan == TimeSpan.Zero || c.LastSyncStartedUtc == null || c.LastSyncStartedUtc < before))
+        // Across tenants: start-up and the sweep serve every tenant's connections. The running ones are read before the
+        // leases, and each is marked only if it is still the same run: one that finished or restarted meanwhile is left.
+        var running = await db.VendorConnections.IgnoreQueryFilters([AppDbContext.TenantFilter]).AsNoTracking()
+            .Where(c => c.LastStatus == SyncStatus.Running)
+            .Select(c => new { c.Id, c.LastSyncStartedUtc })
             .ToListAsync(cancellationToken);
-        if (interrupted.Count == 0)
+        if (onlyWithoutLiveLease && running.Count > 0)
         {
-            return 0;
+            var live = (await db.Leases.Where(l => l.Key.StartsWith("sync:") && l.ExpiresUtc >= now).Select(l => l.Key).ToListAsync(cancellationToken))
+                .ToHashSet(StringComparer.Ordinal);
+            running = running.Where(c => !live.Contains(SyncConnection.Handler.LeaseKey(c.Id))).ToList();
         }
 
-        foreach (var c in interrupted)
+        var marked = 0;
+        foreach (var c in running)
         {
-            c.LastStatus = SyncStatus.Failed;
-            c.LastFailureUtc = now;
-            c.LastError = "The sync was interrupted (the app stopped); previous counts were kept.";
+            var updated = await db.VendorConnections.IgnoreQueryFilters([AppDbContext.TenantFilter])
+                .Where(x => x.Id == c.Id && x.LastStatus == SyncStatus.Running && x.LastSyncStartedUtc == c.LastSyncStartedUtc)
+                .ExecuteUpdateAsync(u => u
+                    .SetProperty(x => x.LastStatus, SyncStatus.Failed)
+                    .SetProperty(x => x.LastFailureUtc, now)
+                    .SetProperty(x => x.LastError, "The sync was interrupted (the app stopped); previous counts were kept."), cancellationToken);
+            if (updated == 0)
+            {
+                continue;
+            }
+
+            marked++;
+            await db.SyncRuns.IgnoreQueryFilters([AppDbContext.TenantFilter])
+                .Where(r => r.ConnectionId == c.Id && r.Status == SyncStatus.Running && (c.LastSyncStartedUtc == null || r.StartedUtc <= c.LastSyncStartedUtc))
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, SyncStatus.Failed).SetProperty(r => r.Error, "Interrupted by a restart.").SetProperty(r => r.FinishedUtc, now), cancellationToken);
         }
 
-        var ids = interrupted.Select(c => c.Id).ToList();
-        await db.SyncRuns.IgnoreQueryFilters([AppDbContext.TenantFilter])
-            .Where(r => ids.Contains(r.ConnectionId) && r.Status == SyncStatus.Running && (olderThan == TimeSpan.Zero || r.StartedUtc < before))
-            .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, SyncStatus.Failed).SetProperty(r => r.Error, "Interrupted by a restart.").SetProperty(r => r.FinishedUtc, now), cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        logger.LogWarning("{Count} vendor syncs marked interrupted (running since before {Before:u})", interrupted.Count, before);
-        return interrupted.Count;
+        if (marked > 0)
+        {
+            logger.LogWarning("{Count} vendor syncs marked interrupted", marked);
+        }
+
+        return marked;
     }
 }

@@ -26,6 +26,7 @@ public static class SyncConnection
         CredentialProtector protector,
         SyncProgressTracker tracker,
         SyncLocks locks,
+        Common.Leases leases,
         IEnumerable<ISyncCompletedHook> hooks,
         TimeProvider time,
         ILogger<Handler> logger)
@@ -35,8 +36,10 @@ public static class SyncConnection
 
         public async Task<Outcome> RunAsync(Guid tenantId, Guid connectionId, string trigger, CancellationToken cancellationToken = default)
         {
-            // The Quartz job never overlaps itself; this also keeps an API "sync and wait" from overlapping the job.
+            // The Quartz job never overlaps itself; this also keeps an API "sync and wait" from overlapping the job —
+            // in this process (the lock) and on every other instance on the same database (the lease).
             using var held = await locks.AcquireAsync(connectionId, cancellationToken);
+            await using var lease = await leases.AcquireAsync(LeaseKey(connectionId), cancellationToken: cancellationToken);
             return await RunLockedAsync(tenantId, connectionId, trigger, null, cancellationToken);
         }
 
@@ -47,8 +50,11 @@ public static class SyncConnection
         public async Task<Outcome> RunFromAsync(Guid tenantId, Guid connectionId, string trigger, Func<ISyncProgress, CancellationToken, Task<VendorFetch>> fetch, CancellationToken cancellationToken = default)
         {
             using var held = await locks.AcquireAsync(connectionId, cancellationToken);
+            await using var lease = await leases.AcquireAsync(LeaseKey(connectionId), cancellationToken: cancellationToken);
             return await RunLockedAsync(tenantId, connectionId, trigger, fetch, cancellationToken);
         }
+
+        public static string LeaseKey(Guid connectionId) => $"sync:{connectionId}";
 
         private async Task<Outcome> RunLockedAsync(Guid tenantId, Guid connectionId, string trigger, Func<ISyncProgress, CancellationToken, Task<VendorFetch>>? source, CancellationToken cancellationToken)
         {

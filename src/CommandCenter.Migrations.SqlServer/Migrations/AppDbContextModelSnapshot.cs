@@ -966,6 +966,25 @@ namespace CommandCenter.Migrations.SqlServer.Migrations
                     b.ToTable("RecurringLines");
                 });
 
+            modelBuilder.Entity("CommandCenter.Common.Lease", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTime>("ExpiresUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("Leases");
+                });
+
             modelBuilder.Entity("CommandCenter.Psa.HourBlock", b =>
                 {
                     b.Property<Guid>("Id")

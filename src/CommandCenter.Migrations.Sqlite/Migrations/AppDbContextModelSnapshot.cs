@@ -959,6 +959,25 @@ namespace CommandCenter.Migrations.Sqlite.Migrations
                     b.ToTable("RecurringLines");
                 });
 
+            modelBuilder.Entity("CommandCenter.Common.Lease", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("Leases");
+                });
+
             modelBuilder.Entity("CommandCenter.Psa.HourBlock", b =>
                 {
                     b.Property<Guid>("Id")

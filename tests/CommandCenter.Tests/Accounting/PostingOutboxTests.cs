@@ -47,6 +47,28 @@ public sealed class PostingOutboxTests
     }
 
     [Fact]
+    public async Task Worker_AnotherInstanceHoldsTheTenantsPostingLease_SendsNothingUntilItIsReleased()
+    {
+        await using var f = await Outbox.CreateAsync();
+        await f.ApproveAllAsync();
+        await f.Postings.PostAllAsync(November, cancellationToken: Ct);
+        var otherInstance = f.Run.Db.NewLeases();
+        var held = await otherInstance.TryAcquireAsync(PostingWorker.LeaseKey(f.Run.Db.TenantId), cancellationToken: Ct);
+        held.ShouldNotBeNull();
+
+        await f.Worker.RunOnceAsync(Ct);
+
+        f.Target.PostCalls.ShouldBe(0);
+        (await f.Postings.StatusAsync(November, Ct))!.Rows.Select(r => r.State).ShouldBe([PostingState.Pending, PostingState.Pending]);
+
+        await held.DisposeAsync();
+        await f.Worker.RunOnceAsync(Ct);
+
+        f.Target.PostCalls.ShouldBe(2);
+        (await f.Postings.StatusAsync(November, Ct))!.Locked.ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task PostAll_IdempotencyKey_IsDeterministicPerTenantPeriodClientAndVersion()
     {
         await using var f = await Outbox.CreateAsync();
@@ -406,6 +428,7 @@ public sealed class PostingOutboxTests
             services.AddSingleton(new BillingLocks());
             services.AddSingleton(db.Audit);
             services.AddSingleton<PostingSignal>();
+            services.AddSingleton<CommandCenter.Common.Leases>();
             services.AddSingleton(new AccountingCredentialProtector(new EphemeralDataProtectionProvider()));
             services.AddSingleton<AccountingEndpoints>();
             services.AddScoped<Postings.Service>();

@@ -75,7 +75,7 @@ public sealed class BillingRunViewTests
     private static async Task<(BillingRuns.Handler Runs, Func<string, int, Task> Snapshot)> ArrangeAsync(TestDatabase db)
     {
         var sync = new SyncConnection.Handler(db.Factory, new NoServices(), new CredentialProtector(new EphemeralDataProtectionProvider()),
-            new SyncProgressTracker(db.Time), new SyncLocks(), [], db.Time, NullLogger<SyncConnection.Handler>.Instance);
+            new SyncProgressTracker(db.Time), new SyncLocks(), db.NewLeases(), [], db.Time, NullLogger<SyncConnection.Handler>.Instance);
         var engine = new BillingRuns.Engine(new BillingEvents(), new BillingLocks(), db.Audit, db.Time, sync, db.Factory, NullLogger<BillingRuns.Engine>.Instance);
         var runs = new BillingRuns.Handler(db.TenantDb(), engine);
         var now = db.Time.GetUtcNow().UtcDateTime;

@@ -341,7 +341,7 @@ public sealed class MonthEndCockpitTests
             var f = new Fixture(await TestDatabase.CreateAsync());
             var db = f.Db;
             var sync = new SyncConnection.Handler(db.Factory, new NoServices(), new CredentialProtector(new EphemeralDataProtectionProvider()),
-                new SyncProgressTracker(db.Time), new SyncLocks(), [], db.Time, NullLogger<SyncConnection.Handler>.Instance);
+                new SyncProgressTracker(db.Time), new SyncLocks(), db.NewLeases(), [], db.Time, NullLogger<SyncConnection.Handler>.Instance);
             f.Engine = new BillingRuns.Engine(new BillingEvents(), new BillingLocks(), db.Audit, db.Time, sync, db.Factory, NullLogger<BillingRuns.Engine>.Instance);
             f.Runs = new BillingRuns.Handler(db.TenantDb(), f.Engine);
             f.Cockpit = new MonthEndCockpit.Handler(db.TenantDb(), db.Time);

@@ -146,9 +146,25 @@ public sealed class DemoSeederTests
         (await Seeder(db, identity).SeedAsync(Ct)).Seeded.ShouldBeTrue();
     }
 
-    private static DemoSeeder Seeder(TestDatabase db, TestIdentity identity) =>
+    [Fact]
+    public async Task SeedAsync_TwoInstancesStartingAtOnce_SeedsTheDemoOnce()
+    {
+        await using var db = await TestDatabase.CreateEmptyAsync();
+        await using var identity = new TestIdentity(db);
+        // Two instances: each its own leases (real time: the second one waits by polling).
+        CommandCenter.Common.Leases Instance() => new(db.Factory, TimeProvider.System, NullLogger<CommandCenter.Common.Leases>.Instance);
+
+        var results = await Task.WhenAll(Seeder(db, identity, Instance()).SeedAsync(Ct), Seeder(db, identity, Instance()).SeedAsync(Ct));
+
+        results.Count(r => r.Seeded).ShouldBe(1);
+        await using var ctx = db.Factory.CreateDbContext();
+        (await ctx.Tenants.CountAsync(Ct)).ShouldBe(2);
+    }
+
+    private static DemoSeeder Seeder(TestDatabase db, TestIdentity identity, CommandCenter.Common.Leases? leases = null) =>
         new(db.Factory, identity.Users, new CredentialProtector(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider()),
-            new CommandCenter.Accounting.AccountingCredentialProtector(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider()), db.Time, NullLogger<DemoSeeder>.Instance);
+            new CommandCenter.Accounting.AccountingCredentialProtector(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider()),
+            leases ?? db.NewLeases(), db.Time, NullLogger<DemoSeeder>.Instance);
 
     private static async Task<(Guid Demo, Guid Other)> TenantIdsAsync(TestDatabase db)
     {

@@ -21,6 +21,9 @@ public sealed class TestDatabase : IAsyncDisposable
     public Guid TenantId { get; private set; }
     public AuditWriter Audit { get; }
 
+    /// <summary>This test "instance"'s leases on the database (a second <see cref="CommandCenter.Common.Leases"/> is another instance).</summary>
+    public CommandCenter.Common.Leases NewLeases() => new(Factory, Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<CommandCenter.Common.Leases>.Instance);
+
     private TestDatabase()
     {
         _connection = new SqliteConnection("Data Source=:memory:");

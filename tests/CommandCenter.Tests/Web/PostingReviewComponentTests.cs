@@ -299,7 +299,7 @@ public sealed class PostingReviewComponentTests : BunitContext
         _events = new BillingEvents();
         var tenantDb = new TenantDb(db.Factory, new FixedTenantContext(new TenantScope(db.TenantId, "tester@test.local", role)));
         var sync = new SyncConnection.Handler(db.Factory, new NoServices(), new CredentialProtector(new EphemeralDataProtectionProvider()),
-            new SyncProgressTracker(db.Time), new SyncLocks(), [], db.Time, NullLogger<SyncConnection.Handler>.Instance);
+            new SyncProgressTracker(db.Time), new SyncLocks(), db.NewLeases(), [], db.Time, NullLogger<SyncConnection.Handler>.Instance);
         var engine = new BillingRuns.Engine(_events, new BillingLocks(), db.Audit, db.Time, sync, db.Factory, NullLogger<BillingRuns.Engine>.Instance);
         _runs = new BillingRuns.Handler(tenantDb, engine);
         var postings = new Postings.Service(new BillingLocks(), _events, db.Audit, db.Time, new PostingSignal(), NullLogger<Postings.Service>.Instance);
