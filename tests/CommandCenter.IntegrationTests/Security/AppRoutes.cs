@@ -24,7 +24,7 @@ public enum RouteKind
 }
 
 /// <summary>One route and method the app serves.</summary>
-public sealed record AppRoute(RouteKind Kind, string Method, string Pattern, IReadOnlyList<string> Parameters)
+public sealed record AppRoute(RouteKind Kind, string Method, string Pattern, IReadOnlyList<string> Parameters, string? Accepts = null)
 {
     public string Key => $"{Method} {Pattern}";
 
@@ -43,7 +43,7 @@ public static partial class AppRoutes
     /// </summary>
     public static readonly IReadOnlyList<(string Prefix, string Why)> OutOfScope =
     [
-        ("/sim/", "the vendor and accounting simulators of demo mode: the fake vendors' own data and credentials, never mapped outside demo mode"),
+        ("/sim", "the vendor and accounting simulators of demo mode: the fake vendors' own data and credentials, never mapped outside demo mode"),
         ("/_blazor", "the Blazor circuit transport: a circuit runs as the signed-in user, and the pages it renders are probed as pages"),
         ("/_framework/", "Blazor's framework plumbing (opaque redirect), no data"),
     ];
@@ -54,7 +54,7 @@ public static partial class AppRoutes
         foreach (var endpoint in app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
         {
             var pattern = Normalize(endpoint.RoutePattern);
-            if (IsStaticFile(endpoint) || OutOfScope.Any(o => pattern.StartsWith(o.Prefix, StringComparison.Ordinal)))
+            if (IsStaticFile(endpoint) || OutOfScope.Any(o => pattern == o.Prefix || pattern.StartsWith(o.Prefix + "/", StringComparison.Ordinal) || (o.Prefix.EndsWith('/') && pattern.StartsWith(o.Prefix, StringComparison.Ordinal))))
             {
                 continue;
             }
@@ -69,7 +69,8 @@ public static partial class AppRoutes
             }
 
             var kind = pattern.StartsWith("/api/v1/", StringComparison.Ordinal) ? RouteKind.Api : RouteKind.Http;
-            routes.AddRange(methods.Where(m => m != "HEAD").Select(m => new AppRoute(kind, m, pattern, parameters)));
+            var accepts = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.ContentTypes.FirstOrDefault();
+            routes.AddRange(methods.Where(m => m != "HEAD").Select(m => new AppRoute(kind, m, pattern, parameters, accepts)));
         }
 
         return routes.DistinctBy(r => r.Key).OrderBy(r => r.Kind).ThenBy(r => r.Pattern, StringComparer.Ordinal).ThenBy(r => r.Method).ToList();
