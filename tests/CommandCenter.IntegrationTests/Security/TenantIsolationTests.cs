@@ -13,6 +13,7 @@ using CommandCenter.IntegrationTests.Support;
 using CommandCenter.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Quartz;
 
 namespace CommandCenter.IntegrationTests.Security;
 
@@ -157,6 +158,28 @@ public sealed class TenantIsolationTests(AppFactory app) : IClassFixture<AppFact
         blocks.GetProperty("total").GetInt32().ShouldBe(0);
         var charges = await bApi.GetFromJsonAsync<JsonElement>($"/api/v1/charges?clientId={a.ClientId}", Ct);
         charges.GetProperty("total").GetInt32().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task SyncJobs_EachConnectionsJob_RunsForThatConnectionsTenantOnly()
+    {
+        await app.WaitForFirstSyncsAsync(Ct);
+        var factory = app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        await using var db = await factory.CreateDbContextAsync(Ct);
+        // Reads every tenant's connections on purpose: the check is that each job carries its own connection's tenant.
+        var connections = await db.VendorConnections.IgnoreQueryFilters([AppDbContext.TenantFilter]).ToDictionaryAsync(c => c.Id, c => c.TenantId, Ct);
+        var scheduler = await app.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler(Ct);
+
+        var keys = await scheduler.GetJobKeys(Quartz.GroupMatcher<Quartz.JobKey>.GroupEquals(CommandCenter.VendorSync.SyncScheduler.Group), Ct);
+
+        keys.Count.ShouldBe(connections.Count);
+        foreach (var key in keys)
+        {
+            var data = (await scheduler.GetJobDetail(key, Ct))!.JobDataMap;
+            var connectionId = Guid.Parse(data.GetString(CommandCenter.VendorSync.SyncConnectionJob.ConnectionKey)!);
+            key.ShouldBe(CommandCenter.VendorSync.SyncScheduler.JobKeyFor(connectionId));
+            Guid.Parse(data.GetString(CommandCenter.VendorSync.SyncConnectionJob.TenantKey)!).ShouldBe(connections[connectionId]);
+        }
     }
 
     private static HttpContent? PathBody(AppRoute route, TenantAIds a) => (route.Method, route.Pattern) switch
