@@ -141,7 +141,7 @@ public static class Postings
         {
             var scope = await tenantDb.ScopeAsync(cancellationToken);
             // A signed-in Owner only: not a Billing user, and not an API key (automation never reopens a posted month).
-            if (scope.Role != Tenancy.Roles.Owner)
+            if (scope.Role != Tenancy.Roles.Owner || scope.ViaApiKey)
             {
                 throw new ConflictException("Only an Owner can reopen a locked month (on the month's page).");
             }

@@ -1,7 +1,7 @@
 namespace CommandCenter.Common;
 
-/// <summary>Who is acting, for which tenant. Actor is what the audit log records.</summary>
-public sealed record TenantScope(Guid TenantId, string Actor, string? Role = null);
+/// <summary>Who is acting, for which tenant. Actor is what the audit log records; ViaApiKey marks automation (an API key has a role too).</summary>
+public sealed record TenantScope(Guid TenantId, string Actor, string? Role = null, bool ViaApiKey = false);
 
 /// <summary>Resolves the tenant of the current request, circuit or job.</summary>
 public interface ITenantContext

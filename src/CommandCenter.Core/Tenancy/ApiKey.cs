@@ -15,6 +15,8 @@ public sealed class ApiKey : ITenantOwned
     /// <summary>The first characters of the key, so people can tell keys apart without the secret.</summary>
     public required string Prefix { get; set; }
     public required string Hash { get; set; }
+    /// <summary>What the key may do, as a user of that role: Owner, Billing or Technician (<see cref="Roles"/>).</summary>
+    public string Role { get; set; } = Roles.Owner;
     public DateTime CreatedUtc { get; set; }
     public string CreatedBy { get; set; } = "";
     public DateTime? RevokedUtc { get; set; }
@@ -36,6 +38,7 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.Property(k => k.Prefix).HasMaxLength(16);
         builder.Property(k => k.Hash).HasMaxLength(64);
         builder.Property(k => k.CreatedBy).HasMaxLength(256);
+        builder.Property(k => k.Role).HasMaxLength(20);
         builder.HasIndex(k => k.Hash).IsUnique();
         builder.HasIndex(k => k.TenantId);
     }

@@ -5,10 +5,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CommandCenter.Tenancy;
 
-public sealed record ApiKeyRow(Guid Id, string Name, string Prefix, DateTime CreatedUtc, string CreatedBy, DateTime? LastUsedUtc, DateTime? RevokedUtc);
+public sealed record ApiKeyRow(Guid Id, string Name, string Role, string Prefix, DateTime CreatedUtc, string CreatedBy, DateTime? LastUsedUtc, DateTime? RevokedUtc);
 
 /// <summary>The key itself is returned only here, once.</summary>
-public sealed record CreatedApiKey(Guid Id, string Name, string Key);
+public sealed record CreatedApiKey(Guid Id, string Name, string Role, string Key);
 
 /// <summary>Tenant API keys: created and revoked by an Owner, stored hashed, resolved to a tenant on each API call.</summary>
 public static class ApiKeys
@@ -19,14 +19,22 @@ public static class ApiKeys
         {
             await using var db = await tenantDb.OpenAsync(cancellationToken);
             var keys = await db.ApiKeys.AsNoTracking()
-                .Select(k => new ApiKeyRow(k.Id, k.Name, k.Prefix, k.CreatedUtc, k.CreatedBy, k.LastUsedUtc, k.RevokedUtc))
+                .Select(k => new ApiKeyRow(k.Id, k.Name, k.Role, k.Prefix, k.CreatedUtc, k.CreatedBy, k.LastUsedUtc, k.RevokedUtc))
                 .ToListAsync(cancellationToken);
             return keys.OrderByDescending(k => k.CreatedUtc).ToList();
         }
 
-        public async Task<CreatedApiKey> CreateAsync(string name, CancellationToken cancellationToken = default)
+        /// <summary>A key acts with <paramref name="role"/>'s rights in its tenant (Owner when not given).</summary>
+        public async Task<CreatedApiKey> CreateAsync(string name, string? role = null, CancellationToken cancellationToken = default)
         {
-            new Validator().Require("name", name, 100, "Name").ThrowIfInvalid();
+            role ??= Roles.Owner;
+            var validator = new Validator().Require("name", name, 100, "Name");
+            if (!Roles.IsValid(role))
+            {
+                validator.Add("role", $"Role must be one of {string.Join(", ", Roles.All)}.");
+            }
+
+            validator.ThrowIfInvalid();
             await using var db = await tenantDb.OpenAsync(cancellationToken);
             var key = ApiKey.NewKey();
             var row = new ApiKey
@@ -34,13 +42,14 @@ public static class ApiKeys
                 Name = name.Trim(),
                 Prefix = ApiKey.PrefixOf(key),
                 Hash = ApiKey.HashKey(key),
+                Role = role,
                 CreatedUtc = time.GetUtcNow().UtcDateTime,
                 CreatedBy = db.Actor ?? "",
             };
             db.ApiKeys.Add(row);
-            audit.Record(db, "api-key.created", nameof(ApiKey), row.Id, null, new { row.Name, row.Prefix });
+            audit.Record(db, "api-key.created", nameof(ApiKey), row.Id, null, new { row.Name, row.Prefix, row.Role });
             await db.SaveChangesAsync(cancellationToken);
-            return new CreatedApiKey(row.Id, row.Name, key);
+            return new CreatedApiKey(row.Id, row.Name, row.Role, key);
         }
 
         public async Task RevokeAsync(Guid keyId, CancellationToken cancellationToken = default)
@@ -64,7 +73,7 @@ public static class ApiKeys
     {
         private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
-        public sealed record Match(Guid KeyId, Guid TenantId, string Name);
+        public sealed record Match(Guid KeyId, Guid TenantId, string Name, string Role);
 
         public async Task<Match?> AuthenticateAsync(string presentedKey, CancellationToken cancellationToken = default)
         {
@@ -90,7 +99,7 @@ public static class ApiKeys
                 await db.SaveChangesAsync(cancellationToken);
             }
 
-            return new Match(key.Id, key.TenantId, key.Name);
+            return new Match(key.Id, key.TenantId, key.Name, key.Role);
         }
     }
 }

@@ -4,7 +4,7 @@ using Quartz;
 namespace CommandCenter.VendorSync;
 
 /// <summary>
-/// One durable Quartz job per connection (key = connection id, group = tenant), fired by an interval trigger on the
+/// One durable Quartz job per connection (key = connection id, group vendor-sync; its data carries the connection's tenant), fired by an interval trigger on the
 /// connection's schedule; "Sync now" fires the same job, so a manual and a scheduled sync never run at once.
 /// </summary>
 public sealed class SyncScheduler(ISchedulerFactory schedulers, TimeProvider time, ILogger<SyncScheduler> logger)

@@ -2,6 +2,8 @@ using System.Text.Json.Serialization;
 using CommandCenter.Accounting;
 using CommandCenter.Common;
 
+using CommandCenter.Web.Infrastructure;
+
 namespace CommandCenter.Web.Api;
 
 /// <summary>Conductor: secretKey + endUserId; QBO/Xero: clientId + clientSecret. Blank keeps what is stored; never returned.</summary>
@@ -123,7 +125,7 @@ internal static class AccountingApi
 
     public static RouteGroupBuilder MapAccountingApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/accounting-connection").WithTags("Accounting").AddEndpointFilter(TargetErrorsAsync);
+        var group = api.MapGroup("/accounting-connection").WithTags("Accounting").AddEndpointFilter(TargetErrorsAsync).RequireAuthorization(Policies.ApiOwner);
 
         group.MapGet("/", async (AccountingConnections.Handler handler, CancellationToken ct) =>
             AccountingConnectionResponse.From(await handler.GetAsync(ct) ?? throw new NotFoundException("Accounting connection", "current")))

@@ -2,6 +2,8 @@ using System.Text.Json.Serialization;
 using CommandCenter.Billing;
 using CommandCenter.Common;
 
+using CommandCenter.Web.Infrastructure;
+
 namespace CommandCenter.Web.Api;
 
 internal sealed record RunTotalsResponse(
@@ -154,7 +156,7 @@ internal static class BillingApi
 {
     public static RouteGroupBuilder MapBillingApi(this RouteGroupBuilder api)
     {
-        var runs = api.MapGroup("/billing-runs").WithTags("Billing");
+        var runs = api.MapGroup("/billing-runs").WithTags("Billing").RequireAuthorization(Policies.ApiBilling);
 
         runs.MapGet("/{period}", async (string period, bool? changed, bool? flagged, string? search, int? page, int? pageSize, BillingRuns.Handler handler, CancellationToken ct) =>
         {
@@ -194,7 +196,7 @@ internal static class BillingApi
             return TypedResults.NoContent();
         }).WithName("UnapproveInvoice");
 
-        var charges = api.MapGroup("/charges").WithTags("Billing");
+        var charges = api.MapGroup("/charges").WithTags("Billing").RequireAuthorization(Policies.ApiBilling);
         charges.MapGet("/", async (Guid? clientId, string? period, int? page, int? pageSize, Charges.Handler handler, CancellationToken ct) =>
         {
             var (p, size) = Paging.Normalize(page, pageSize);
@@ -216,10 +218,10 @@ internal static class BillingApi
 
         var settings = api.MapGroup("/billing-settings").WithTags("Billing");
         settings.MapGet("/", async (BillingSettingsStore.Handler handler, CancellationToken ct) => TypedResults.Ok(BillingSettingsDto.From(await handler.GetAsync(ct))))
-            .WithName("GetBillingSettings");
+            .WithName("GetBillingSettings").RequireAuthorization(Policies.ApiBilling);
         settings.MapPut("/", async (BillingSettingsDto body, BillingSettingsStore.Handler handler, CancellationToken ct) =>
             TypedResults.Ok(BillingSettingsDto.From(await handler.SaveAsync(body.ToRequest(), ct))))
-            .WithName("SaveBillingSettings");
+            .WithName("SaveBillingSettings").RequireAuthorization(Policies.ApiOwner);
         return api;
     }
 }

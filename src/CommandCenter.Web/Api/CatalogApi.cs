@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using CommandCenter.Clients;
 
+using CommandCenter.Web.Infrastructure;
+
 namespace CommandCenter.Web.Api;
 
 internal sealed record CatalogItemResponse(
@@ -32,7 +34,7 @@ internal static class CatalogApi
 {
     public static RouteGroupBuilder MapCatalogApi(this RouteGroupBuilder api)
     {
-        var items = api.MapGroup("/catalog-items").WithTags("Catalog");
+        var items = api.MapGroup("/catalog-items").WithTags("Catalog").RequireAuthorization(Policies.ApiBilling);
 
         items.MapGet("/", async (SaveCatalogItem.Handler handler, CancellationToken ct) =>
         {

@@ -3,6 +3,8 @@ using System.Text.Json.Serialization;
 using CommandCenter.Clients;
 using CommandCenter.Common;
 
+using CommandCenter.Web.Infrastructure;
+
 namespace CommandCenter.Web.Api;
 
 internal sealed record ClientResponse(
@@ -107,7 +109,7 @@ internal static class ClientsApi
 {
     public static RouteGroupBuilder MapClientsApi(this RouteGroupBuilder api)
     {
-        var clients = api.MapGroup("/clients").WithTags("Clients");
+        var clients = api.MapGroup("/clients").WithTags("Clients").RequireAuthorization(Policies.ApiBilling);
 
         clients.MapGet("/", async (ListClients.Handler handler, string? search, string? sort, bool? desc, int? page, int? pageSize, CancellationToken ct) =>
         {

@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using CommandCenter.Imports;
 
+using CommandCenter.Web.Infrastructure;
+
 namespace CommandCenter.Web.Api;
 
 internal sealed record ImportErrorResponse(int Row, string? Column, string Message);
@@ -43,7 +45,7 @@ internal static class ImportsApi
         })
         .Accepts<string>("text/csv")
         .WithTags("Imports")
-        .WithName("ImportBillingSheet");
+        .WithName("ImportBillingSheet").RequireAuthorization(Policies.ApiBilling);
         return api;
     }
 

@@ -3,6 +3,8 @@ using CommandCenter.Accounting;
 using CommandCenter.Billing;
 using CommandCenter.Common;
 
+using CommandCenter.Web.Infrastructure;
+
 namespace CommandCenter.Web.Api;
 
 internal sealed record PostingRowResponse(
@@ -79,7 +81,7 @@ internal static class PostingApi
 {
     public static RouteGroupBuilder MapPostingApi(this RouteGroupBuilder api)
     {
-        var runs = api.MapGroup("/billing-runs").WithTags("Billing");
+        var runs = api.MapGroup("/billing-runs").WithTags("Billing").RequireAuthorization(Policies.ApiBilling);
 
         runs.MapPost("/{period}/post", async (string period, PostRequest? body, Postings.Handler handler, CancellationToken ct) =>
         {

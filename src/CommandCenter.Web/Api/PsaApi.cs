@@ -4,6 +4,8 @@ using System.Text.Json.Serialization;
 using CommandCenter.Common;
 using CommandCenter.Psa;
 
+using CommandCenter.Web.Infrastructure;
+
 namespace CommandCenter.Web.Api;
 
 /// <summary>
@@ -234,7 +236,7 @@ internal static class PsaApi
 {
     public static RouteGroupBuilder MapPsaApi(this RouteGroupBuilder api)
     {
-        var tickets = api.MapGroup("/tickets").WithTags("PSA");
+        var tickets = api.MapGroup("/tickets").WithTags("PSA").RequireAuthorization(Policies.ApiPsa);
 
         tickets.MapGet("/", async (Guid? clientId, string? status, string? technician, bool? unclassified, string? search, int? page, int? pageSize, Tickets.Handler handler, CancellationToken ct) =>
         {
@@ -274,7 +276,7 @@ internal static class PsaApi
             var billingClass = BillingClasses.Required(body.BillingClass, "billingClass is required: " + BillingClasses.Expected);
             await handler.OverrideClassAsync(entryId, billingClass, body.Reason, ct);
             return TypedResults.NoContent();
-        }).WithTags("PSA").WithName("ClassifyTimeEntry");
+        }).WithTags("PSA").WithName("ClassifyTimeEntry").RequireAuthorization(Policies.ApiPsa);
 
         // Per-entry results by design: 200 with created / duplicate / invalid for each entry; only a body that is not
         // a batch at all (bad JSON, no entries array, more than 5,000 entries) answers 400.
@@ -294,9 +296,9 @@ internal static class PsaApi
             var result = await handler.IngestAsync(items, ct);
             return TypedResults.Ok(new BatchResponse(result.Created, result.Duplicates, result.Invalid,
                 result.Items.Select(i => new BatchItemResponse(i.Index, i.ExternalId, i.Status, i.TimeEntryId, i.TicketId, i.Errors)).ToList()));
-        }).WithTags("PSA").WithName("IngestTimeEntries");
+        }).WithTags("PSA").WithName("IngestTimeEntries").RequireAuthorization(Policies.ApiPsa);
 
-        var blocks = api.MapGroup("/block-hours").WithTags("PSA");
+        var blocks = api.MapGroup("/block-hours").WithTags("PSA").RequireAuthorization(Policies.ApiBilling);
 
         blocks.MapGet("/", async (Guid? clientId, HourBlocks.Handler handler, CancellationToken ct) =>
         {
@@ -320,7 +322,7 @@ internal static class PsaApi
             }
 
             return TypedResults.Ok(UsageResponse.From(await handler.GetAsync(clientId, month.Year, month.Month, ct)));
-        }).WithTags("Clients").WithName("GetClientUsage");
+        }).WithTags("Clients").WithName("GetClientUsage").RequireAuthorization(Policies.ApiBilling);
 
         return api;
     }

@@ -1,5 +1,7 @@
 using CommandCenter.Psa;
 
+using CommandCenter.Web.Infrastructure;
+
 namespace CommandCenter.Web.Api;
 
 internal sealed record EmbedLinkResponse(string Url, DateTime ExpiresUtc);
@@ -15,16 +17,16 @@ internal static class PsaEmbedApi
         {
             var link = await handler.CreateLinkAsync(ticketId, ct);
             return TypedResults.Ok(new EmbedLinkResponse($"{request.Scheme}://{request.Host}{link.Path}", link.ExpiresUtc));
-        }).WithTags("PSA").WithName("CreateEmbedLink");
+        }).WithTags("PSA").WithName("CreateEmbedLink").RequireAuthorization(Policies.ApiPsa);
 
         api.MapGet("/psa/embed-settings", async (EmbedClose.Handler handler, CancellationToken ct) =>
-            TypedResults.Ok(new EmbedSettings(await handler.GetOriginsAsync(ct)))).WithTags("PSA").WithName("GetEmbedSettings");
+            TypedResults.Ok(new EmbedSettings(await handler.GetOriginsAsync(ct)))).WithTags("PSA").WithName("GetEmbedSettings").RequireAuthorization(Policies.ApiOwner);
 
         api.MapPut("/psa/embed-settings", async (EmbedSettings body, EmbedClose.Handler handler, CancellationToken ct) =>
         {
             await handler.SetOriginsAsync(body.AllowedOrigins, ct);
             return TypedResults.Ok(new EmbedSettings(await handler.GetOriginsAsync(ct)));
-        }).WithTags("PSA").WithName("SetEmbedSettings");
+        }).WithTags("PSA").WithName("SetEmbedSettings").RequireAuthorization(Policies.ApiOwner);
         return api;
     }
 }

@@ -1,6 +1,8 @@
 using CommandCenter.Common;
 using CommandCenter.VendorSync;
 
+using CommandCenter.Web.Infrastructure;
+
 namespace CommandCenter.Web.Api;
 
 internal sealed record CredentialsDto(string? ClientId, string? ClientSecret, string? ApiKey, string? ApiSecret, string? TenantId)
@@ -83,7 +85,7 @@ internal static class VendorSyncApi
 {
     public static RouteGroupBuilder MapVendorSyncApi(this RouteGroupBuilder api)
     {
-        var connections = api.MapGroup("/vendor-connections").WithTags("Vendor connections");
+        var connections = api.MapGroup("/vendor-connections").WithTags("Vendor connections").RequireAuthorization(Policies.ApiOwner);
 
         connections.MapGet("/", async (ListConnections.Handler handler, CancellationToken ct) =>
         {
@@ -186,7 +188,7 @@ internal static class VendorSyncApi
         {
             var counts = await handler.GetAsync(clientId, ct);
             return TypedResults.Ok(new ClientCountsResponse(counts.Groups.Select(SnapshotResponse.From).ToList(), counts.Groups.Count, counts.Licences, counts.Findings));
-        }).WithTags("Clients").WithName("GetClientCounts");
+        }).WithTags("Clients").WithName("GetClientCounts").RequireAuthorization(Policies.ApiBilling);
 
         return api;
     }

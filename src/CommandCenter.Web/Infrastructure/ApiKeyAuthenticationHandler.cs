@@ -38,8 +38,26 @@ internal sealed class ApiKeyAuthenticationHandler(
             new Claim(ClaimTypes.Name, $"api-key:{match.Name}"),
             new Claim(AppClaims.TenantId, match.TenantId.ToString()),
             new Claim(AppClaims.ApiKeyId, match.KeyId.ToString()),
+            // The key's role: the API's role policies (IdentitySetup) read it like a signed-in user's.
+            new Claim(ClaimTypes.Role, match.Role),
         ], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    /// <summary>A valid key whose role may not do this: 403 with a problem body (within its own tenant, so nothing leaks).</summary>
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status403Forbidden,
+                Title = "Forbidden",
+                Detail = "This API key's role may not do this (Settings → API keys).",
+            },
+        });
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

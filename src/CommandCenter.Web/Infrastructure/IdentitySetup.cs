@@ -39,7 +39,11 @@ internal static class IdentitySetup
             .AddPolicy(Policies.Api, policy => policy
                 .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser()
-                .RequireClaim(AppClaims.TenantId));
+                .RequireClaim(AppClaims.TenantId))
+            // The API's role policies, on top of Policies.Api (the /api/v1 group): an API key acts with its role's rights.
+            .AddPolicy(Policies.ApiOwner, policy => ApiRole(policy, Roles.Owner))
+            .AddPolicy(Policies.ApiBilling, policy => ApiRole(policy, Roles.Owner, Roles.Billing))
+            .AddPolicy(Policies.ApiPsa, policy => ApiRole(policy, Roles.Owner, Roles.Billing, Roles.Technician));
 
         builder.Services.AddIdentityCore<AppUser>(options =>
             {
@@ -57,9 +61,24 @@ internal static class IdentitySetup
             .AddDefaultTokenProviders();
         return builder;
     }
+
+    private static void ApiRole(Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder policy, params string[] roles) => policy
+        .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
+        .RequireAuthenticatedUser()
+        .RequireClaim(AppClaims.TenantId)
+        .RequireRole(roles);
 }
 
+/// <summary>
+/// Authorization policies of the REST API. Every route under /api/v1 carries Api and exactly one role policy:
+/// ApiOwner (administration: connections, mappings, accounting, PSA settings, Billing settings changes),
+/// ApiBilling (Owner or Billing: clients, catalog, imports, billing runs, posting, charges, blocks, usage),
+/// ApiPsa (any role: tickets, time entries, close, embed links). A key of another role gets 403.
+/// </summary>
 internal static class Policies
 {
     public const string Api = "api";
+    public const string ApiOwner = "api:owner";
+    public const string ApiBilling = "api:billing";
+    public const string ApiPsa = "api:psa";
 }

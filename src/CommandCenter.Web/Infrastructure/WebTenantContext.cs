@@ -35,7 +35,7 @@ internal sealed class WebTenantContext(IServiceProvider services) : ITenantConte
         }
 
         var actor = principal.FindFirstValue(ClaimTypes.Email) ?? principal.Identity.Name ?? "unknown";
-        return new TenantScope(tenantId, actor, principal.FindFirstValue(ClaimTypes.Role));
+        return new TenantScope(tenantId, actor, principal.FindFirstValue(ClaimTypes.Role), principal.HasClaim(c => c.Type == AppClaims.ApiKeyId));
     }
 }
 

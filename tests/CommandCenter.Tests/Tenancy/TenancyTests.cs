@@ -63,9 +63,11 @@ public sealed class TenancyTests
         var keys = new ApiKeys.Handler(db.TenantDb(), db.Audit, db.Time);
         var authenticator = new ApiKeys.Authenticator(db.Factory, db.Time);
 
-        var created = await keys.CreateAsync("Rewst", Ct);
+        var created = await keys.CreateAsync("Rewst", cancellationToken: Ct);
 
-        (await authenticator.AuthenticateAsync(created.Key, Ct))!.TenantId.ShouldBe(db.TenantId);
+        var match = await authenticator.AuthenticateAsync(created.Key, Ct);
+        match!.TenantId.ShouldBe(db.TenantId);
+        match.Role.ShouldBe(Roles.Owner);
         await using (var ctx = db.Open())
         {
             (await ctx.ApiKeys.SingleAsync(Ct)).Hash.ShouldNotContain(created.Key);
@@ -74,5 +76,22 @@ public sealed class TenancyTests
         await keys.RevokeAsync(created.Id, Ct);
         (await authenticator.AuthenticateAsync(created.Key, Ct)).ShouldBeNull();
         (await authenticator.AuthenticateAsync("cc_guess", Ct)).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task ApiKey_CreatedWithRole_AuthenticatesWithThatRole_UnknownRoleRefused()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var keys = new ApiKeys.Handler(db.TenantDb(), db.Audit, db.Time);
+        var authenticator = new ApiKeys.Authenticator(db.Factory, db.Time);
+
+        var technician = await keys.CreateAsync("PSA sync", Roles.Technician, Ct);
+
+        technician.Role.ShouldBe(Roles.Technician);
+        (await authenticator.AuthenticateAsync(technician.Key, Ct))!.Role.ShouldBe(Roles.Technician);
+        (await keys.ListAsync(Ct)).Single().Role.ShouldBe(Roles.Technician);
+        var refused = await Should.ThrowAsync<ValidationFailedException>(() => keys.CreateAsync("Root", "Admin", Ct));
+        refused.Errors.Keys.ShouldContain("role");
+        (await keys.ListAsync(Ct)).Count.ShouldBe(1);
     }
 }

@@ -19,6 +19,7 @@ public partial class TicketPage
     [Inject] private Tickets.Handler Tickets { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
 
     [CascadingParameter] private Task<AuthenticationState> Auth { get; set; } = default!;
@@ -57,8 +58,10 @@ public partial class TicketPage
         }
         catch (NotFoundException)
         {
+            // Another tenant's ticket or none at all, indistinguishable: the app's 404 (status and not-found page).
             _notFound = true;
             _detail = null;
+            Navigation.NotFound();
         }
     }
 

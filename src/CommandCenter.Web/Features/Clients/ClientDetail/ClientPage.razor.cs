@@ -80,7 +80,9 @@ public sealed partial class ClientPage
         }
         catch (NotFoundException)
         {
+            // Another tenant's client or none at all, indistinguishable: the app's 404 (status and not-found page).
             _notFound = true;
+            Navigation.NotFound();
         }
     }
 

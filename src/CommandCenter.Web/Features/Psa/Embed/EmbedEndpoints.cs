@@ -34,7 +34,8 @@ internal static class EmbedEndpoints
 
         embed.MapPost("/close/{token}", async (string token, HttpContext http, EmbedClose.Handler handler, CancellationToken ct) =>
         {
-            var form = await http.Request.ReadFormAsync(ct);
+            // A body that is not a form (a script's JSON) chooses no class, as an empty form would; reading it as one threw (500).
+            var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(ct) : FormCollection.Empty;
             BillingClass? chosen = Enum.TryParse<BillingClass>(form["billingClass"].ToString(), ignoreCase: true, out var c) && Enum.IsDefined(c) ? c : null;
             string? error = null;
             try
