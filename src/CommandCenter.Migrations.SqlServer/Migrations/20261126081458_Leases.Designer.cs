@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CommandCenter.Migrations.SqlServer.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126071944_Leases")]
+    [Migration("20261126081458_Leases")]
     partial class Leases
     {
         /// <inheritdoc />
@@ -1178,6 +1178,11 @@ namespace CommandCenter.Migrations.SqlServer.Migrations
 
                     b.Property<DateTime?>("RevokedUtc")
                         .HasColumnType("datetime2");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
 
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uniqueidentifier");
