@@ -73,7 +73,7 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 
-app.UseWhen(context => context.IsApiRequest(), api => api.UseStatusCodePages());
+app.UseWhen(context => context.IsApiRequest(), api => api.UseStatusCodePages().UseApiBadRequests());
 app.UseAuthentication();
 app.UseMiddleware<TenantPrincipalMiddleware>();
 app.UseAuthorization();

@@ -10,9 +10,10 @@ internal static class ApiSetup
 {
     public static WebApplicationBuilder AddApi(this WebApplicationBuilder builder)
     {
-        builder.Services.AddProblemDetails();
-        // Binding failures (bad JSON, wrong types) answer 400; the /api status-code pages turn them into problem details.
-        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiBadRequests.AddMissingDetail);
+        // Binding failures (bad JSON, wrong types, wrong content type) throw, so ApiBadRequests can say which field was
+        // wrong and why, as a 400 / 415 problem (UseApiBadRequests, on the /api branch in Program.cs); left to the framework they would be a bare 400 without a word of why.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
