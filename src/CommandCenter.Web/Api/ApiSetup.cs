@@ -60,7 +60,7 @@ internal static class ApiSetup
     public static bool IsApiRequest(this HttpContext context) => context.Request.Path.StartsWithSegments("/api");
 }
 
-/// <summary>Turns the domain's exceptions into problem details for API callers (400 / 401 / 404 / 409), never a 500.</summary>
+/// <summary>Turns the domain's exceptions into problem details for API callers (400 / 401 / 404 / 409, 503 when the database stays busy), never a 500.</summary>
 internal static class ApiErrors
 {
     public static async ValueTask<object?> FilterAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -80,6 +80,12 @@ internal static class ApiErrors
         catch (ConflictException c)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: c.Message);
+        }
+        catch (Exception e) when (CommandCenter.Persistence.DatabaseBusy.Is(e))
+        {
+            // The write waited the whole busy timeout and was refused whole (its transaction rolled back).
+            context.HttpContext.Response.Headers.RetryAfter = "5";
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Database busy", detail: CommandCenter.Persistence.DatabaseBusy.Message);
         }
         catch (UnauthorizedAccessException)
         {
