@@ -73,7 +73,8 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 
-app.UseWhen(context => context.IsApiRequest(), api => api.UseStatusCodePages().UseApiBadRequests());
+app.UseBadRequests();
+app.UseWhen(context => context.IsApiRequest(), api => api.UseStatusCodePages());
 app.UseAuthentication();
 app.UseMiddleware<TenantPrincipalMiddleware>();
 app.UseAuthorization();

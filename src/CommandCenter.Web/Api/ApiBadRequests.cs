@@ -11,8 +11,11 @@ namespace CommandCenter.Web.Api;
 /// </summary>
 internal static partial class ApiBadRequests
 {
-    /// <summary>On the /api branch, around the endpoints: a binding failure becomes its problem details.</summary>
-    public static IApplicationBuilder UseApiBadRequests(this IApplicationBuilder api) => api.Use(async (context, next) =>
+    /// <summary>
+    /// Around every endpoint: a binding failure on /api becomes its problem details; anywhere else (pages, embed,
+    /// simulators) it stays the bare status the framework gave before binding failures were made to throw.
+    /// </summary>
+    public static IApplicationBuilder UseBadRequests(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         try
         {
@@ -22,6 +25,11 @@ internal static partial class ApiBadRequests
         {
             context.Response.Clear();
             context.Response.StatusCode = bad.StatusCode;
+            if (!context.IsApiRequest())
+            {
+                return;
+            }
+
             var problem = Describe(bad);
             problem.Status = bad.StatusCode;
             await context.RequestServices.GetRequiredService<IProblemDetailsService>()
