@@ -9,13 +9,14 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CommandCenter.IntegrationTests.BadInput;
 
 /// <summary>
-/// Every row of every table of the app's SQLite file as (row count, SHA-256 of the rows): two snapshots taken around
+/// Every row of the tenant (tenant-owned tables: its rows; the others: all rows) in the app's SQLite file as (row count,
+/// SHA-256 of the rows) per table: two snapshots taken around
 /// a rejected request must be equal, or the request wrote something (a half-write). Read straight from the file on a
 /// read-only connection (WAL: it never blocks the app).
 /// </summary>
 internal static class TenantSnapshot
 {
-    // Written by the app on its own, not by a request: Quartz's bookkeeping and the API key's last use.
+    // Written by the app on its own, not by a request: Quartz's bookkeeping, the migrations history.
     private static readonly string[] IgnoredTablePrefixes = ["QRTZ_", "__EFMigrations"];
 
     public static async Task<IReadOnlyDictionary<string, (long Rows, string Hash)>> TakeAsync(AppFactory app, CancellationToken cancellationToken, string tenantName = "Demo MSP")
