@@ -29,6 +29,9 @@ public enum FaultKind
 
     /// <summary>"reject" (accounting): the target's validation error answer; nothing is created.</summary>
     Reject = 8,
+
+    /// <summary>"503": the vendor (or its gateway) is briefly unavailable; no Retry-After.</summary>
+    ServiceUnavailable = 9,
 }
 
 /// <summary>
@@ -55,6 +58,7 @@ public sealed class SimulatorFaults
     {
         ["429"] = FaultKind.TooManyRequests,
         ["500"] = FaultKind.ServerError,
+        ["503"] = FaultKind.ServiceUnavailable,
         ["timeout"] = FaultKind.Timeout,
         ["malformed"] = FaultKind.Malformed,
         ["truncated"] = FaultKind.Truncated,

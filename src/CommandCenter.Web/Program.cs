@@ -73,6 +73,7 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 
+app.UseBadRequests();
 app.UseWhen(context => context.IsApiRequest(), api => api.UseStatusCodePages());
 app.UseAuthentication();
 app.UseMiddleware<TenantPrincipalMiddleware>();

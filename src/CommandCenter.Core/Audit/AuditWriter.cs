@@ -10,6 +10,9 @@ namespace CommandCenter.Audit;
 /// </summary>
 public sealed class AuditWriter(TimeProvider time)
 {
+    /// <summary>The longest reason an audit entry keeps (its column's length).</summary>
+    public const int ReasonMaxLength = 1000;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
@@ -19,6 +22,13 @@ public sealed class AuditWriter(TimeProvider time)
     public AuditEntry Record(AppDbContext db, string action, string entityType, object entityId, object? before, object? after, string? reason = null)
     {
         var tenantId = db.CurrentTenantId ?? throw new InvalidOperationException("Audit needs a tenant-scoped context.");
+        // The change and its entry are saved together: refusing here (before the save) refuses the whole change, so a
+        // reason the audit log cannot hold is a 400 on the reason, never a database error after a half-done request.
+        if (reason is not null && reason.Trim().Length > ReasonMaxLength)
+        {
+            throw Common.ValidationFailedException.For("reason", $"The reason can be at most {ReasonMaxLength} characters.");
+        }
+
         var entry = new AuditEntry
         {
             TenantId = tenantId,

@@ -60,8 +60,13 @@ public static class PersistenceModule
             sqlite.DataSource = Path.Combine(dataDir, sqlite.DataSource);
         }
 
-        // Writers wait for each other instead of failing with "database is locked".
-        sqlite.DefaultTimeout = Math.Max(sqlite.DefaultTimeout, 30);
+        // Writers wait for each other (up to the busy timeout) instead of failing at once with "database is locked";
+        // Microsoft.Data.Sqlite retries a busy statement until then. 30 s unless the connection string sets its own
+        // "Default Timeout" (tests shorten it); past it the write is refused whole and reported (DatabaseBusy).
+        if (!options.ConnectionString?.Contains("Timeout", StringComparison.OrdinalIgnoreCase) ?? true)
+        {
+            sqlite.DefaultTimeout = 30;
+        }
         return sqlite.ToString();
     }
 }

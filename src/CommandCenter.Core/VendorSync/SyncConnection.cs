@@ -113,33 +113,46 @@ public static class SyncConnection
 
                 var items = fetch.Metrics.Sum(m => m.Assets.Count + m.Licences.Count);
                 var firstSuccess = connection.LastSuccessUtc is null;
-                await using (var tx = await db.Database.BeginTransactionAsync(cancellationToken))
+                try
                 {
-                    var finished = time.GetUtcNow().UtcDateTime;
-                    await UpsertOrganizationsAsync(db, connection, fetch, finished, cancellationToken);
-                    WriteSnapshots(db, connection, run, fetch, finished);
-                    await UpsertUsageKeysAsync(db, connection, fetch, cancellationToken);
-
-                    run.Status = SyncStatus.Succeeded;
-                    run.FinishedUtc = finished;
-                    run.Organizations = fetch.Organizations.Count;
-                    run.Pages = progress.Pages;
-                    run.Items = items;
-                    connection.LastStatus = SyncStatus.Succeeded;
-                    connection.LastSuccessUtc = finished;
-                    connection.LastError = null;
-                    connection.LastDurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
-                    connection.LastItemsFetched = items;
-                    connection.LastOrganizations = fetch.Organizations.Count;
-                    await db.SaveChangesAsync(cancellationToken);
-
-                    foreach (var hook in hooks)
+                    await using (var tx = await db.Database.BeginTransactionAsync(cancellationToken))
                     {
-                        await hook.OnSyncedAsync(db, connection, firstSuccess, cancellationToken);
-                    }
+                        var finished = time.GetUtcNow().UtcDateTime;
+                        await UpsertOrganizationsAsync(db, connection, fetch, finished, cancellationToken);
+                        WriteSnapshots(db, connection, run, fetch, finished);
+                        await UpsertUsageKeysAsync(db, connection, fetch, cancellationToken);
 
-                    await db.SaveChangesAsync(cancellationToken);
-                    await tx.CommitAsync(cancellationToken);
+                        run.Status = SyncStatus.Succeeded;
+                        run.FinishedUtc = finished;
+                        run.Organizations = fetch.Organizations.Count;
+                        run.Pages = progress.Pages;
+                        run.Items = items;
+                        connection.LastStatus = SyncStatus.Succeeded;
+                        connection.LastSuccessUtc = finished;
+                        connection.LastError = null;
+                        connection.LastDurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
+                        connection.LastItemsFetched = items;
+                        connection.LastOrganizations = fetch.Organizations.Count;
+                        await db.SaveChangesAsync(cancellationToken);
+
+                        foreach (var hook in hooks)
+                        {
+                            await hook.OnSyncedAsync(db, connection, firstSuccess, cancellationToken);
+                        }
+
+                        await db.SaveChangesAsync(cancellationToken);
+                        await tx.CommitAsync(cancellationToken);
+                    }
+                }
+                catch (Exception e) when (Persistence.DatabaseBusy.Is(e) && !cancellationToken.IsCancellationRequested)
+                {
+                    // The transaction rolled back: no snapshot of this sync exists. Record the run as failed (from fresh
+                    // rows: the tracked ones carry the success that was not saved), so it is visible, never left running.
+                    db.ChangeTracker.Clear();
+                    var current = await db.VendorConnections.SingleAsync(c => c.Id == connectionId, CancellationToken.None);
+                    var failedRun = await db.SyncRuns.SingleAsync(r => r.Id == run.Id, CancellationToken.None);
+                    return await FailAsync(db, current, failedRun, progress,
+                        $"The counts read from {VendorKinds.DisplayName(connection.Kind)} could not be saved: the database stayed busy. The previous counts were kept.", started, cancellationToken);
                 }
 
                 await PruneAsync(db, connectionId, cancellationToken);

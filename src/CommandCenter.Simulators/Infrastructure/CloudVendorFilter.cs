@@ -53,6 +53,8 @@ internal sealed class CloudVendorFilter(CloudVendorBehavior vendor) : IEndpointF
                 return vendor.TooManyRequests(http, fault.RetryAfterSeconds);
             case FaultKind.ServerError:
                 return vendor.ServerError(http);
+            case FaultKind.ServiceUnavailable:
+                return Results.Text("Service Unavailable", "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable);
             case FaultKind.ExpiredToken:
                 return vendor.ExpiredToken(http, auth.Principal);
             case FaultKind.Reject:

@@ -91,6 +91,8 @@ internal sealed class VendorFilter(VendorBehavior vendor, bool tokenEndpoint, bo
                 return vendor.TooManyRequests(http, fault.RetryAfterSeconds);
             case FaultKind.ServerError:
                 return vendor.ServerError(http);
+            case FaultKind.ServiceUnavailable:
+                return Results.Text("Service Unavailable", "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable);
             case FaultKind.ExpiredToken:
                 return vendor.ExpiredToken(http, principal);
             case FaultKind.CommitTimeout or FaultKind.Reject:

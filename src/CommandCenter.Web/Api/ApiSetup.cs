@@ -10,9 +10,10 @@ internal static class ApiSetup
 {
     public static WebApplicationBuilder AddApi(this WebApplicationBuilder builder)
     {
-        builder.Services.AddProblemDetails();
-        // Binding failures (bad JSON, wrong types) answer 400; the /api status-code pages turn them into problem details.
-        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiBadRequests.AddMissingDetail);
+        // Binding failures (bad JSON, wrong types, wrong content type) throw, so ApiBadRequests can say which field was
+        // wrong and why, as a 400 / 415 problem (UseApiBadRequests, on the /api branch in Program.cs); left to the framework they would be a bare 400 without a word of why.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
@@ -59,7 +60,7 @@ internal static class ApiSetup
     public static bool IsApiRequest(this HttpContext context) => context.Request.Path.StartsWithSegments("/api");
 }
 
-/// <summary>Turns the domain's exceptions into problem details for API callers (400 / 401 / 404 / 409), never a 500.</summary>
+/// <summary>Turns the domain's exceptions into problem details for API callers (400 / 401 / 404 / 409, 503 when the database stays busy), never a 500.</summary>
 internal static class ApiErrors
 {
     public static async ValueTask<object?> FilterAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -79,6 +80,12 @@ internal static class ApiErrors
         catch (ConflictException c)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: c.Message);
+        }
+        catch (Exception e) when (CommandCenter.Persistence.DatabaseBusy.Is(e))
+        {
+            // The write waited the whole busy timeout and was refused whole (its transaction rolled back).
+            context.HttpContext.Response.Headers.RetryAfter = "5";
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Database busy", detail: CommandCenter.Persistence.DatabaseBusy.Message);
         }
         catch (UnauthorizedAccessException)
         {

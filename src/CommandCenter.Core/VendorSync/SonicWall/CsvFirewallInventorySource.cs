@@ -50,6 +50,17 @@ public sealed class CsvFirewallInventorySource : IFirewallInventorySource
                 throw Bad(lineNumber, $"{fields.Count} fields for {header.Count} columns");
             }
 
+            // The file's own fault, named by line and column, before anything is synced (a sync would record a failed run).
+            if (tenantId.Length > VendorOrganization.ExternalIdMaxLength)
+            {
+                throw Bad(lineNumber, $"tenantId is longer than {VendorOrganization.ExternalIdMaxLength} characters");
+            }
+
+            if (Field("tenantName") is { Length: > VendorOrganization.NameMaxLength })
+            {
+                throw Bad(lineNumber, $"tenantName is longer than {VendorOrganization.NameMaxLength} characters");
+            }
+
             if (!_firewalls.TryGetValue(tenantId, out var list))
             {
                 _tenants.Add(new FirewallTenant(tenantId, Field("tenantName") ?? tenantId));
