@@ -10,12 +10,20 @@ namespace CommandCenter.IntegrationTests.Support;
 /// The real app on real Kestrel (loopback, free port) in demo mode, on its own SQLite file built by the migrations
 /// and seeded by the demo seeder — the same start-up a user gets from the run command.
 /// </summary>
-public sealed class AppFactory : WebApplicationFactory<Program>
+public class AppFactory : WebApplicationFactory<Program>
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "cc-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
     public AppFactory()
+        : this(new Dictionary<string, string>())
     {
+    }
+
+    /// <summary>The same app with a few settings of its own (e.g. a low rate limit), for a derived factory.</summary>
+    protected AppFactory(IReadOnlyDictionary<string, string> settings)
+    {
+        _settings = settings;
         Directory.CreateDirectory(_dir);
         Port = FreePort();
         UseKestrel(Port);
@@ -35,6 +43,10 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         // The simulators' counts stay still during a test; drift is a demo nicety.
         builder.UseSetting("Demo:DriftMinutes", "0");
         builder.UseSetting("urls", BaseAddress.ToString());
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     /// <summary>Waits until every demo connection has finished its first sync (they start when the app does).</summary>
