@@ -43,6 +43,11 @@ public class AppFactory : WebApplicationFactory<Program>
         // The simulators' counts stay still during a test; drift is a demo nicety.
         builder.UseSetting("Demo:DriftMinutes", "0");
         builder.UseSetting("urls", BaseAddress.ToString());
+        // Suites fire thousands of API requests (and many sign-ins) a minute from one key and address; a tight loop of
+        // cheap requests runs at ~300/s here, over any limit worth having. RateLimitTests lower them to test them.
+        builder.UseSetting("RateLimiting:ApiPermitsPerMinute", "1000000");
+        builder.UseSetting("RateLimiting:ApiBurst", "1000000");
+        builder.UseSetting("RateLimiting:SignInPermitsPerMinute", "1000000");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
