@@ -30,6 +30,8 @@ builder.AddDemo();
 builder.AddWebIdentity();
 builder.AddWebUi();
 builder.AddApi();
+builder.AddRequestLimits();
+builder.AddRateLimits();
 
 // Demo mode: the vendors' simulators run inside the app under /sim (never outside demo mode); counts drift slowly.
 var demo = builder.Configuration.GetValue<bool>("Demo:Enabled");
@@ -67,6 +69,7 @@ if (forwarded)
     app.UseForwardedHeaders();
 }
 
+app.UseSecurityHeaders();
 app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/Error", CreateScopeForErrors = true, AllowStatusCode404Response = true });
 if (!app.Environment.IsDevelopment())
 {
@@ -75,9 +78,12 @@ if (!app.Environment.IsDevelopment())
 
 app.UseBadRequests();
 app.UseWhen(context => context.IsApiRequest(), api => api.UseStatusCodePages());
+app.UseRequestLimits();
 app.UseAuthentication();
 app.UseMiddleware<TenantPrincipalMiddleware>();
 app.UseAuthorization();
+// After authorization: the API key's claims are on the request by then (each key has its own bucket).
+app.UseRateLimiter();
 app.UseAntiforgery();
 
 app.MapStaticAssets();

@@ -59,6 +59,8 @@ internal static class IdentitySetup
             .AddSignInManager()
             .AddClaimsPrincipalFactory<AppClaimsPrincipalFactory>()
             .AddDefaultTokenProviders();
+        builder.Services.AddScoped<SignInGuard>();
+        builder.Services.AddSingleton<UnknownAccountAttempts>();
         return builder;
     }
 

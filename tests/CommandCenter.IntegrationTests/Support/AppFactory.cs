@@ -11,12 +11,20 @@ namespace CommandCenter.IntegrationTests.Support;
 /// and seeded by the demo seeder — the same start-up a user gets from the run command. With CC_TEST_DATABASE=SqlServer
 /// the app runs on a SQL Server database of its own instead (SqlServerParityTests runs the whole suite that way).
 /// </summary>
-public sealed class AppFactory : WebApplicationFactory<Program>
+public class AppFactory : WebApplicationFactory<Program>
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "cc-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
     public AppFactory()
+        : this(new Dictionary<string, string>())
     {
+    }
+
+    /// <summary>The same app with a few settings of its own (e.g. a low rate limit), for a derived factory.</summary>
+    protected AppFactory(IReadOnlyDictionary<string, string> settings)
+    {
+        _settings = settings;
         Directory.CreateDirectory(_dir);
         Port = FreePort();
         UseKestrel(Port);
@@ -39,6 +47,15 @@ public sealed class AppFactory : WebApplicationFactory<Program>
         // The simulators' counts stay still during a test; drift is a demo nicety.
         builder.UseSetting("Demo:DriftMinutes", "0");
         builder.UseSetting("urls", BaseAddress.ToString());
+        // Suites fire thousands of API requests (and many sign-ins) a minute from one key and address; a tight loop of
+        // cheap requests runs at ~300/s here, over any limit worth having. RateLimitTests lower them to test them.
+        builder.UseSetting("RateLimiting:ApiPermitsPerMinute", "1000000");
+        builder.UseSetting("RateLimiting:ApiBurst", "1000000");
+        builder.UseSetting("RateLimiting:SignInPermitsPerMinute", "1000000");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     /// <summary>Waits until every demo connection has finished its first sync (they start when the app does).</summary>

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using CommandCenter.Common;
 using CommandCenter.Psa;
+using CommandCenter.Web.Infrastructure;
 
 namespace CommandCenter.Web.Features.Psa.Embed;
 
@@ -29,7 +30,7 @@ internal static class EmbedEndpoints
         embed.MapGet("/close/{token}", async (string token, HttpContext http, EmbedClose.Handler handler, CancellationToken ct) =>
         {
             var view = await handler.ViewAsync(token, ct);
-            return view is null ? Expired(http) : Page(http, view, token, error: null, closed: false);
+            return view is null ? Expired() : Page(http, view, token, error: null, closed: false);
         });
 
         embed.MapPost("/close/{token}", async (string token, HttpContext http, EmbedClose.Handler handler, CancellationToken ct) =>
@@ -52,26 +53,23 @@ internal static class EmbedEndpoints
             }
             catch (NotFoundException)
             {
-                return Expired(http);
+                return Expired();
             }
 
             var view = await handler.ViewAsync(token, ct);
-            return view is null ? Expired(http) : Page(http, view, token, error, closed: error is null);
+            return view is null ? Expired() : Page(http, view, token, error, closed: error is null);
         });
         return app;
     }
 
-    private static IResult Expired(HttpContext http)
-    {
-        http.Response.Headers.ContentSecurityPolicy = "frame-ancestors 'none'";
-        return Results.Content(Shell("Link expired", "<p data-testid=\"embed-expired\">This link has expired or is not valid. Open the ticket again from your PSA to get a new one.</p>"),
+    // Not framed: the tenant (and so its PSA's origin) is not known for a link that is not valid.
+    private static IResult Expired() =>
+        Results.Content(Shell("Link expired", "<p data-testid=\"embed-expired\">This link has expired or is not valid. Open the ticket again from your PSA to get a new one.</p>"),
             "text/html; charset=utf-8", Encoding.UTF8, StatusCodes.Status404NotFound);
-    }
 
     private static IResult Page(HttpContext http, EmbedClose.View view, string token, string? error, bool closed)
     {
-        var origins = string.Join(' ', view.AllowedOrigins);
-        http.Response.Headers.ContentSecurityPolicy = $"frame-ancestors 'self' {origins}".TrimEnd();
+        SecurityHeaders.AllowFraming(http, view.AllowedOrigins);
         http.Response.Headers.CacheControl = "no-store";
         var h = HtmlEncoder.Default;
         var t = view.Ticket.Ticket;
