@@ -47,7 +47,9 @@ internal static class AppUnderTest
         await page.GotoAsync("/Account/Login", new PageGotoOptions { Timeout = 120_000 });
         await page.Locator("[data-testid=signin-email]").FillAsync(email);
         await page.Locator("[data-testid=signin-password]").FillAsync(password);
-        await page.Locator("[data-testid=signin-submit]").ClickAsync();
+        // The click waits for the navigation it starts (the home page after sign-in): on a shared, busy machine that can
+        // take longer than Playwright's default 30 s.
+        await page.Locator("[data-testid=signin-submit]").ClickAsync(new LocatorClickOptions { Timeout = 180_000 });
         await page.Locator("[data-testid=interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 180_000 });
         if (page.Url.Contains("/Account/Login", StringComparison.OrdinalIgnoreCase))
         {
