@@ -70,6 +70,8 @@ internal static class AppUnderTest
             {
                 dll, "--urls", baseUrl, "--Demo:Enabled=false", "--Database:Provider=Sqlite", $"--Database:ConnectionString=Data Source={db}",
                 "--Logging:LogLevel:Default=Warning",
+                // Each rebuild of a run logs its size and time: what the server spent, next to what the browsers measured.
+                "--Logging:LogLevel:CommandCenter.Billing.BillingRuns=Information",
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,

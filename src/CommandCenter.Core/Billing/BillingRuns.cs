@@ -405,32 +405,38 @@ public static class BillingRuns
 
             var (drafts, now) = await DraftAsync(db, period, run.Id, clients, cancellationToken);
 
-            var existingQuery = db.Invoices.Where(i => i.RunId == run.Id);
-            if (clients is not null)
+            // What the drafts are compared with: the shared view when it is exactly this version of the run (no read, no
+            // JSON to parse), else the invoices loaded here. Shared invoices are never changed: the few that must be
+            // written are then read, tracked, by client.
+            var shared = Views.Current(run.TenantId, period, run.Id, run.Version);
+            Dictionary<Guid, Invoice> existing;
+            if (shared is not null)
             {
-                var ids = clients.ToList();
-                existingQuery = existingQuery.Where(i => ids.Contains(i.ClientId));
+                var only = clients?.ToHashSet();
+                existing = shared.Invoices.Where(i => only is null || only.Contains(i.ClientId)).ToDictionary(i => i.ClientId);
+            }
+            else
+            {
+                var existingQuery = db.Invoices.Where(i => i.RunId == run.Id);
+                if (clients is not null)
+                {
+                    var ids = clients.ToList();
+                    existingQuery = existingQuery.Where(i => ids.Contains(i.ClientId));
+                }
+
+                existing = await existingQuery.ToDictionaryAsync(i => i.ClientId, cancellationToken);
             }
 
-            var existing = await existingQuery.ToDictionaryAsync(i => i.ClientId, cancellationToken);
-            // Every invoice of the run after the rebuild (full rebuilds only): the loaded ones, less the removed, plus the new.
+            // Every invoice of the run after the rebuild (full rebuilds only): the existing ones, less the removed, plus the new.
             var invoices = clients is null ? new HashSet<Invoice>(existing.Values) : null;
-            var changed = new List<Guid>();
-            // What a partial rebuild hands to the shared view: the new state of the changed clients' invoices.
-            var written = new List<Invoice>();
-            var removed = new List<Guid>();
-            var fromVersion = run.Version;
-            await using IDbContextTransaction tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            var added = new List<DraftInvoice>();
+            var updated = new List<(DraftInvoice Draft, Invoice Current)>();
+            var newer = new List<(Invoice Current, bool Newer)>();
             foreach (var draft in drafts)
             {
                 if (!existing.Remove(draft.ClientId, out var invoice))
                 {
-                    invoice = new Invoice { RunId = run.Id, ClientId = draft.ClientId, ClientName = draft.ClientName };
-                    db.Invoices.Add(invoice);
-                    invoices?.Add(invoice);
-                    Apply(invoice, draft, now);
-                    changed.Add(draft.ClientId);
-                    written.Add(invoice);
+                    added.Add(draft);
                     continue;
                 }
 
@@ -441,27 +447,71 @@ public static class BillingRuns
                 switch (invoice.Status)
                 {
                     case InvoiceStatus.Draft when !same:
-                        Apply(invoice, draft, now);
-                        changed.Add(draft.ClientId);
-                        written.Add(invoice);
+                        updated.Add((draft, invoice));
                         break;
                     // Only a change in what the invoice bills is news: each sync takes new snapshots, so the provenance
                     // (snapshot time, evidence) of an unchanged count differs on every sync.
                     case InvoiceStatus.Approved when !SameBilling(invoice, draft) != invoice.NewerCountsAvailable:
-                        invoice.NewerCountsAvailable = !SameBilling(invoice, draft);
-                        changed.Add(draft.ClientId);
-                        written.Add(invoice);
+                        newer.Add((invoice, !SameBilling(invoice, draft)));
                         break;
                 }
             }
 
             // Clients that no longer bill (deactivated, deleted) lose their draft; approved and posted invoices stay.
-            foreach (var gone in existing.Values.Where(i => i.Status == InvoiceStatus.Draft))
+            var gone = existing.Values.Where(i => i.Status == InvoiceStatus.Draft).ToList();
+            var tracked = shared is null ? null : await TrackedAsync(db, run.Id,
+                [.. updated.Select(u => u.Current.ClientId), .. newer.Select(n => n.Current.ClientId), .. gone.Select(g => g.ClientId)], cancellationToken);
+            Invoice Writable(Invoice current)
             {
-                db.Invoices.Remove(gone);
-                invoices?.Remove(gone);
-                changed.Add(gone.ClientId);
-                removed.Add(gone.ClientId);
+                if (tracked is null)
+                {
+                    return current;
+                }
+
+                var entity = tracked[current.ClientId];
+                invoices?.Remove(current);
+                invoices?.Add(entity);
+                return entity;
+            }
+
+            var changed = new List<Guid>();
+            // What a partial rebuild hands to the shared view: the new state of the changed clients' invoices.
+            var written = new List<Invoice>();
+            var removed = new List<Guid>();
+            var fromVersion = run.Version;
+            await using IDbContextTransaction tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            foreach (var draft in added)
+            {
+                var invoice = new Invoice { RunId = run.Id, ClientId = draft.ClientId, ClientName = draft.ClientName };
+                db.Invoices.Add(invoice);
+                invoices?.Add(invoice);
+                Apply(invoice, draft, now);
+                changed.Add(draft.ClientId);
+                written.Add(invoice);
+            }
+
+            foreach (var (draft, current) in updated)
+            {
+                var invoice = Writable(current);
+                Apply(invoice, draft, now);
+                changed.Add(draft.ClientId);
+                written.Add(invoice);
+            }
+
+            foreach (var (current, flag) in newer)
+            {
+                var invoice = Writable(current);
+                invoice.NewerCountsAvailable = flag;
+                changed.Add(invoice.ClientId);
+                written.Add(invoice);
+            }
+
+            foreach (var current in gone)
+            {
+                db.Invoices.Remove(Writable(current));
+                invoices?.RemoveWhere(i => i.ClientId == current.ClientId);
+                changed.Add(current.ClientId);
+                removed.Add(current.ClientId);
             }
 
             if (refreshed)
@@ -495,6 +545,22 @@ public static class BillingRuns
             }
 
             return view;
+        }
+
+        /// <summary>The run's invoices of these clients, tracked for writing (by the run + client index).</summary>
+        private static async Task<Dictionary<Guid, Invoice>> TrackedAsync(AppDbContext db, Guid runId, List<Guid> clients, CancellationToken cancellationToken)
+        {
+            var tracked = new Dictionary<Guid, Invoice>();
+            foreach (var chunk in clients.Chunk(500))
+            {
+                var ids = chunk.ToList();
+                foreach (var invoice in await db.Invoices.Where(i => i.RunId == runId && ids.Contains(i.ClientId)).ToListAsync(cancellationToken))
+                {
+                    tracked[invoice.ClientId] = invoice;
+                }
+            }
+
+            return tracked;
         }
 
         /// <summary>

@@ -106,6 +106,16 @@ public sealed class RunViews(IDbContextFactory<AppDbContext> factory)
         }
     }
 
+    /// <summary>The shared view when it is exactly <paramref name="version"/> of the open run <paramref name="runId"/> (a writer holding the tenant's lock compares with it instead of reading the invoices).</summary>
+    public RunView? Current(Guid tenantId, BillingPeriod period, Guid runId, long version)
+    {
+        lock (_gate)
+        {
+            return _entries.TryGetValue((tenantId, period.Start), out var entry) && entry.View is { } shown
+                && shown.RunId == runId && shown.Version == version && shown.Status == RunStatus.Open ? shown : null;
+        }
+    }
+
     /// <summary>The shared view of a month as it stands (no database read): for tests and diagnostics.</summary>
     public RunView? Peek(Guid tenantId, BillingPeriod period)
     {

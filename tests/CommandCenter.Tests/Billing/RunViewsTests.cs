@@ -57,6 +57,28 @@ public sealed class RunViewsTests
     }
 
     [Fact]
+    public async Task RefreshAsync_ComparedWithTheSharedView_WritesWhatAReadOfTheDatabaseReturns()
+    {
+        await using var f = await RunFixture.CreateAsync(onFile: true);
+        var before = await f.Runs.OpenAsync(November, Ct);
+        (await f.Runs.ApproveAsync(November, [before.Invoices.Single(i => i.ClientId == f.Beacon).Id], Ct)).Approved.ShouldBe(1);
+        await f.Runs.FindAsync(November, Ct); // the shared view is now the approved version
+        await f.SnapshotAsync("acme", 12);
+        await f.SnapshotAsync("beacon", 5);
+        var reads = f.Engine.Views.Reads;
+
+        var refreshed = await f.Runs.RefreshAsync(November, syncFirst: false, Ct);
+
+        f.Engine.Views.Reads.ShouldBe(reads);
+        refreshed.Invoices.Single(i => i.ClientId == f.Acme).Total.ShouldBe(540.00m); // draft: 12 × $45
+        var beacon = refreshed.Invoices.Single(i => i.ClientId == f.Beacon);
+        beacon.Total.ShouldBe(220.00m); // approved: keeps what it bills
+        beacon.NewerCountsAvailable.ShouldBeTrue();
+        Json(refreshed).ShouldBe(Json(await ReadFromDatabaseAsync(f)));
+        Json((await f.Runs.FindAsync(November, Ct))!).ShouldBe(Json(refreshed));
+    }
+
+    [Fact]
     public async Task FindAsync_ApprovalMadeElsewhere_ReadsTheNewVersion()
     {
         await using var f = await RunFixture.CreateAsync(onFile: true);
