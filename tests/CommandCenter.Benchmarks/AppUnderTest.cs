@@ -118,6 +118,13 @@ internal static class AppUnderTest
         }
     }
 
+    /// <summary>The app's CPU time so far (user + system, all threads), in seconds.</summary>
+    public static double CpuSeconds(Process app)
+    {
+        app.Refresh();
+        return app.TotalProcessorTime.TotalSeconds;
+    }
+
     /// <summary>The app's own peak resident set (Linux VmHWM), read before it stops.</summary>
     public static double PeakWorkingSetMb(Process app)
     {
