@@ -125,6 +125,54 @@ internal static class AppUnderTest
         return app.TotalProcessorTime.TotalSeconds;
     }
 
+    /// <summary>
+    /// CPU time so far (user + system) of this process's descendants other than the app — Playwright's driver and the
+    /// browser's processes, which share the machine's cores with the app in these scenarios — from /proc (Linux).
+    /// </summary>
+    public static double BrowserCpuSeconds(Process app)
+    {
+        var parents = new Dictionary<int, int>();
+        var ticks = new Dictionary<int, long>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                // Fields after the command name (which may hold spaces, inside parentheses): state ppid … utime(14) stime(15).
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                parents[pid] = int.Parse(fields[1], CultureInfo.InvariantCulture);
+                ticks[pid] = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+            {
+            }
+        }
+
+        var children = parents.ToLookup(p => p.Value, p => p.Key);
+        long total = 0;
+        var pending = new Stack<int>(children[Environment.ProcessId]);
+        while (pending.TryPop(out var pid))
+        {
+            if (pid == app.Id)
+            {
+                continue;
+            }
+
+            total += ticks.GetValueOrDefault(pid);
+            foreach (var child in children[pid])
+            {
+                pending.Push(child);
+            }
+        }
+
+        return total / 100.0; // USER_HZ
+    }
+
     /// <summary>The app's own peak resident set (Linux VmHWM), read before it stops.</summary>
     public static double PeakWorkingSetMb(Process app)
     {

@@ -155,9 +155,11 @@ internal static class ReviewLoadScenario
                 var pushes = new List<double>();
                 // The app's own CPU time (user + system) over the rounds: what the server spent, whatever else the machine ran.
                 var cpuStart = AppUnderTest.CpuSeconds(app);
+                var browserStart = AppUnderTest.BrowserCpuSeconds(app);
                 for (var round = 1; round <= rounds; round++)
                 {
                     var roundCpu = AppUnderTest.CpuSeconds(app);
+                    var roundBrowser = AppUnderTest.BrowserCpuSeconds(app);
                     // The sync lands a moment after the clicks, while the pages' refreshes are under way.
                     var landing = LandSyncAsync(factory, tenantId, time, api, pages, period, share, seed: 1000 + round, delay: TimeSpan.FromMilliseconds(200), timeout);
                     var clicking = Enumerable.Range(0, clickers).Select(i => pages[((round - 1) * clickers + i) % circuits]).ToList();
@@ -182,17 +184,18 @@ internal static class ReviewLoadScenario
                     pushes.AddRange(sync.Shown);
                     all.AddRange(latencies);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"round {round}: {Summary(latencies)}; app CPU {AppUnderTest.CpuSeconds(app) - roundCpu:F2} s; the sync landed {sync.Written:N0} new snapshots (written in {sync.WriteMs / 1000:F2} s), its API refresh took {sync.RefreshMs / 1000:F2} s and all {circuits} circuits showed it after at most {sync.Shown.Max() / 1000:F2} s more"));
+                        $"round {round}: {Summary(latencies)}; app CPU {AppUnderTest.CpuSeconds(app) - roundCpu:F2} s, browser CPU {AppUnderTest.BrowserCpuSeconds(app) - roundBrowser:F2} s; the sync landed {sync.Written:N0} new snapshots (written in {sync.WriteMs / 1000:F2} s), its API refresh took {sync.RefreshMs / 1000:F2} s and all {circuits} circuits showed it after at most {sync.Shown.Max() / 1000:F2} s more"));
                 }
 
                 var p95 = Percentile(all, 0.95) / 1000;
                 var cpuPerRound = (AppUnderTest.CpuSeconds(app) - cpuStart) / rounds;
+                var browserPerRound = (AppUnderTest.BrowserCpuSeconds(app) - browserStart) / rounds;
                 var peak = AppUnderTest.PeakWorkingSetMb(app);
                 Console.WriteLine();
-                Console.WriteLine("| circuits × rounds | clicking per round | refreshes | p50 | p95 | max | sync's API refresh (mean) | sync shown on every circuit after it (p95) | app CPU per round | app peak working set |");
-                Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+                Console.WriteLine("| circuits × rounds | clicking per round | refreshes | p50 | p95 | max | sync's API refresh (mean) | sync shown on every circuit after it (p95) | app CPU per round | browsers' CPU per round | app peak working set |");
+                Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {circuits} × {rounds} | {clickers} | {all.Count} | {Percentile(all, 0.5) / 1000:F2} s | {p95:F2} s | {all.Max() / 1000:F2} s | {syncs.Average(s => s.RefreshMs) / 1000:F2} s | {Percentile(pushes, 0.95) / 1000:F2} s | {cpuPerRound:F2} s | {peak:N0} MB |"));
+                    $"| {circuits} × {rounds} | {clickers} | {all.Count} | {Percentile(all, 0.5) / 1000:F2} s | {p95:F2} s | {all.Max() / 1000:F2} s | {syncs.Average(s => s.RefreshMs) / 1000:F2} s | {Percentile(pushes, 0.95) / 1000:F2} s | {cpuPerRound:F2} s | {browserPerRound:F2} s | {peak:N0} MB |"));
                 var met = p95 < TargetSeconds;
                 Console.WriteLine();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
