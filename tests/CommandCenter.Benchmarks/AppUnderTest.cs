@@ -47,7 +47,9 @@ internal static class AppUnderTest
         await page.GotoAsync("/Account/Login", new PageGotoOptions { Timeout = 120_000 });
         await page.Locator("[data-testid=signin-email]").FillAsync(email);
         await page.Locator("[data-testid=signin-password]").FillAsync(password);
-        await page.Locator("[data-testid=signin-submit]").ClickAsync();
+        // The click waits for the navigation it starts (the home page after sign-in): on a shared, busy machine that can
+        // take longer than Playwright's default 30 s.
+        await page.Locator("[data-testid=signin-submit]").ClickAsync(new LocatorClickOptions { Timeout = 180_000 });
         await page.Locator("[data-testid=interactive]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 180_000 });
         if (page.Url.Contains("/Account/Login", StringComparison.OrdinalIgnoreCase))
         {
@@ -68,6 +70,8 @@ internal static class AppUnderTest
             {
                 dll, "--urls", baseUrl, "--Demo:Enabled=false", "--Database:Provider=Sqlite", $"--Database:ConnectionString=Data Source={db}",
                 "--Logging:LogLevel:Default=Warning",
+                // Each rebuild of a run logs its size and time: what the server spent, next to what the browsers measured.
+                "--Logging:LogLevel:CommandCenter.Billing.BillingRuns=Information",
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -112,6 +116,61 @@ internal static class AppUnderTest
             app.Kill(entireProcessTree: true);
             app.WaitForExit(10_000);
         }
+    }
+
+    /// <summary>The app's CPU time so far (user + system, all threads), in seconds.</summary>
+    public static double CpuSeconds(Process app)
+    {
+        app.Refresh();
+        return app.TotalProcessorTime.TotalSeconds;
+    }
+
+    /// <summary>
+    /// CPU time so far (user + system) of this process's descendants other than the app — Playwright's driver and the
+    /// browser's processes, which share the machine's cores with the app in these scenarios — from /proc (Linux).
+    /// </summary>
+    public static double BrowserCpuSeconds(Process app)
+    {
+        var parents = new Dictionary<int, int>();
+        var ticks = new Dictionary<int, long>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                // Fields after the command name (which may hold spaces, inside parentheses): state ppid … utime(14) stime(15).
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                parents[pid] = int.Parse(fields[1], CultureInfo.InvariantCulture);
+                ticks[pid] = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+            {
+            }
+        }
+
+        var children = parents.ToLookup(p => p.Value, p => p.Key);
+        long total = 0;
+        var pending = new Stack<int>(children[Environment.ProcessId]);
+        while (pending.TryPop(out var pid))
+        {
+            if (pid == app.Id)
+            {
+                continue;
+            }
+
+            total += ticks.GetValueOrDefault(pid);
+            foreach (var child in children[pid])
+            {
+                pending.Push(child);
+            }
+        }
+
+        return total / 100.0; // USER_HZ
     }
 
     /// <summary>The app's own peak resident set (Linux VmHWM), read before it stops.</summary>

@@ -402,16 +402,16 @@ internal static class BillingSeed
         var heads = await SnapshotQueries.NewestAsync(db.CountSnapshots, CancellationToken.None);
         var picked = heads.Where(_ => rng.NextDouble() < share).Select(h => h.Id).ToList();
         var connections = heads.Select(h => h.ConnectionId).Distinct().ToList();
-        await using var tx = await db.Database.BeginTransactionAsync();
-        var runs = new Dictionary<Guid, Guid>();
+        var runs = new List<SyncRun>();
         foreach (var connectionId in connections)
         {
-            var run = new SyncRun { ConnectionId = connectionId, Status = SyncStatus.Succeeded, Trigger = "schedule", StartedUtc = now.AddSeconds(-30), FinishedUtc = now };
-            db.SyncRuns.Add(run);
-            runs[connectionId] = run.Id;
+            runs.Add(new SyncRun { ConnectionId = connectionId, Status = SyncStatus.Succeeded, Trigger = "schedule", StartedUtc = now.AddSeconds(-30), FinishedUtc = now });
         }
 
-        var written = 0;
+        var runOf = runs.ToDictionary(r => r.ConnectionId, r => r.Id);
+        // What the vendors returned is read and prepared first; the transaction then only writes, as the vendor sync's
+        // does (it fetches before it opens its transaction): SQLite's write lock is held for the writes alone.
+        var copies = new List<CountSnapshot>();
         var nextId = new IdCounter { Value = 9_000_000 };
         foreach (var chunk in picked.Chunk(500))
         {
@@ -421,7 +421,7 @@ internal static class BillingSeed
             {
                 var copy = new CountSnapshot
                 {
-                    ConnectionId = s.ConnectionId, SyncRunId = runs[s.ConnectionId], OrganizationExternalId = s.OrganizationExternalId, Metric = s.Metric, TakenUtc = now,
+                    ConnectionId = s.ConnectionId, SyncRunId = runOf[s.ConnectionId], OrganizationExternalId = s.OrganizationExternalId, Metric = s.Metric, TakenUtc = now,
                     Assets = [.. s.Assets.Select(Clone)], Licences = [.. s.Licences.Select(Clone)],
                 };
                 if (copy.Licences.Count > 0)
@@ -443,12 +443,24 @@ internal static class BillingSeed
                 }
 
                 copy.Count = copy.Licences.Count > 0 ? copy.Licences.Where(l => l.Counted).Sum(l => l.Quantity) : copy.Assets.Count(a => a.Counted);
-                db.CountSnapshots.Add(copy);
-                written++;
+                copies.Add(copy);
             }
+        }
 
+        await using var tx = await db.Database.BeginTransactionAsync();
+        db.SyncRuns.AddRange(runs);
+        var written = 0;
+        foreach (var chunk in copies.Chunk(500))
+        {
+            db.CountSnapshots.AddRange(chunk);
+            written += chunk.Length;
             await db.SaveChangesAsync();
             db.ChangeTracker.Clear();
+        }
+
+        if (copies.Count == 0)
+        {
+            await db.SaveChangesAsync();
         }
 
         await tx.CommitAsync();

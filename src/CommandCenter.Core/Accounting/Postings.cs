@@ -189,13 +189,15 @@ public static class Postings
                 return new PostPlan(connection.Kind, name, 0, 0, 0, 0, [], exports, $"{period.Display} is posted and locked.");
             }
 
-            var invoices = await db.Invoices.AsNoTracking().Where(i => i.RunId == run.Id).ToListAsync(cancellationToken);
-            var notApproved = invoices.Count(i => i.Status == InvoiceStatus.Draft);
+            // Only approved invoices can be posted, so only they are read whole (lines and evidence); every open review
+            // page asks for the plan on each change of the run.
+            var notApproved = await db.Invoices.CountAsync(i => i.RunId == run.Id && i.Status == InvoiceStatus.Draft, cancellationToken);
             if (connection is null)
             {
                 return new PostPlan(null, null, 0, 0, 0, notApproved, [], exports, "No accounting system is connected: set one up in Settings → Accounting.");
             }
 
+            var invoices = await db.Invoices.AsNoTracking().Where(i => i.RunId == run.Id && i.Status == InvoiceStatus.Approved).ToListAsync(cancellationToken);
             var (ready, blocked, _, _) = await SelectAsync(db, run.Id, invoices, connection, null, cancellationToken);
             return new PostPlan(connection.Kind, name, ready.Count, ready.Sum(i => i.Total), ready.Count(i => i.Total < 0), notApproved, blocked, exports,
                 connection.Status == AccountingStatus.NeedsAuthorization ? $"{name} needs to be connected again (Settings → Accounting)." : null);

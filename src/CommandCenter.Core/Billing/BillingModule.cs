@@ -9,6 +9,9 @@ public static class BillingModule
     {
         builder.Services.AddSingleton<BillingEvents>();
         builder.Services.AddSingleton<BillingLocks>();
+        // Shared by every circuit and request of this instance: one read of a run per change, one refresh per month at a time.
+        builder.Services.AddSingleton<RunViews>();
+        builder.Services.AddSingleton<BillingRefreshes>();
         builder.Services.AddScoped<BillingRuns.Engine>();
         builder.Services.AddScoped<BillingRuns.Handler>();
         builder.Services.AddScoped<BillingSettingsStore.Handler>();

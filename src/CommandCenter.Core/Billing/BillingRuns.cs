@@ -4,6 +4,7 @@ using CommandCenter.Persistence;
 using CommandCenter.VendorSync;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace CommandCenter.Billing;
@@ -48,8 +49,12 @@ public static class BillingRuns
     /// <param name="Clear">Drops the line's adjustment: it bills as computed again.</param>
     public sealed record AdjustRequest(string? LineKey, string Reason, decimal? Quantity = null, decimal? UnitPrice = null, bool Remove = false, string? Decision = null, Guid? AddItemId = null, string? Description = null, bool Clear = false);
 
-    public sealed class Handler(TenantDb tenantDb, Engine engine)
+    /// <param name="refreshes">Coalesces refreshes of a month (a singleton in the app; tests may leave it out).</param>
+    /// <param name="scopes">Where a coalesced refresh gets its own engine, so it outlives the circuit or request that started it.</param>
+    public sealed class Handler(TenantDb tenantDb, Engine engine, BillingRefreshes? refreshes = null, IServiceScopeFactory? scopes = null)
     {
+        private readonly BillingRefreshes _refreshes = refreshes ?? new BillingRefreshes();
+
         public async Task<RunView> OpenAsync(BillingPeriod period, CancellationToken cancellationToken = default)
         {
             await using var db = await tenantDb.OpenAsync(cancellationToken);
@@ -60,7 +65,7 @@ public static class BillingRuns
         public async Task<RunView?> FindAsync(BillingPeriod period, CancellationToken cancellationToken = default)
         {
             await using var db = await tenantDb.OpenAsync(cancellationToken);
-            return await Engine.ViewAsync(db, period, cancellationToken);
+            return await engine.ViewAsync(db, period, cancellationToken);
         }
 
         /// <summary>The month's state in numbers (read from the invoices' columns, not their lines): for the month-end checklist.</summary>
@@ -78,18 +83,30 @@ public static class BillingRuns
                 rows.Count(r => r.OpenFlags > 0), rows.Sum(r => r.Total));
         }
 
-        public async Task<RunView> RefreshAsync(BillingPeriod period, bool syncFirst, CancellationToken cancellationToken = default)
+        /// <summary>
+        /// Re-binds the month to the newest snapshots (after syncing every connection when <paramref name="syncFirst"/>).
+        /// Coalesced (<see cref="BillingRefreshes"/>): with <paramref name="joinRunning"/> (the review page's button) a
+        /// refresh of the month already under way is joined; otherwise the result is read after this call was made.
+        /// </summary>
+        public async Task<RunView> RefreshAsync(BillingPeriod period, bool syncFirst, CancellationToken cancellationToken = default, bool joinRunning = false)
         {
             var scope = await tenantDb.ScopeAsync(cancellationToken);
-            if (syncFirst)
+            return await _refreshes.RefreshAsync(scope.TenantId, period, syncFirst, joinRunning, async () =>
             {
-                await engine.SyncAllAsync(scope.TenantId, cancellationToken);
-            }
+                // Runs once for everyone who joins: no caller's cancellation, and an engine of its own when the app
+                // provides one, because the circuit or request that started it may end first.
+                using var owned = scopes?.CreateScope();
+                var runner = owned?.ServiceProvider.GetRequiredService<Engine>() ?? engine;
+                if (syncFirst)
+                {
+                    await runner.SyncAllAsync(scope.TenantId, CancellationToken.None);
+                }
 
-            await using var db = await tenantDb.OpenAsync(cancellationToken);
-            var view = await engine.RefreshAsync(db, period, null, "refresh", cancellationToken);
-            await Engine.MarkWorkStartedAsync(db, period, cancellationToken);
-            return view;
+                await using var db = runner.Open(scope.TenantId, scope.Actor);
+                var view = await runner.RefreshAsync(db, period, null, "refresh", CancellationToken.None);
+                await Engine.MarkWorkStartedAsync(db, period, CancellationToken.None);
+                return view;
+            }, cancellationToken);
         }
 
         public async Task<Invoice> AdjustAsync(BillingPeriod period, Guid invoiceId, AdjustRequest request, CancellationToken cancellationToken = default)
@@ -119,8 +136,15 @@ public static class BillingRuns
         TimeProvider time,
         SyncConnection.Handler sync,
         IDbContextFactory<AppDbContext> factory,
-        ILogger<Engine> logger)
+        ILogger<Engine> logger,
+        RunViews? views = null)
     {
+        /// <summary>The shared read model of the runs (a singleton in the app; tests may leave it out and get one per engine).</summary>
+        public RunViews Views { get; } = views ?? new RunViews(factory);
+
+        /// <summary>A context of the tenant for work that is not tied to a caller's (a coalesced refresh).</summary>
+        public AppDbContext Open(Guid tenantId, string actor) => factory.CreateDbContext().ForTenant(tenantId, actor);
+
         public async Task<RunView> OpenAsync(AppDbContext db, BillingPeriod period, CancellationToken cancellationToken)
         {
             if (await ViewAsync(db, period, cancellationToken) is { } existing)
@@ -381,27 +405,38 @@ public static class BillingRuns
 
             var (drafts, now) = await DraftAsync(db, period, run.Id, clients, cancellationToken);
 
-            var existingQuery = db.Invoices.Where(i => i.RunId == run.Id);
-            if (clients is not null)
+            // What the drafts are compared with: the shared view when it is exactly this version of the run (no read, no
+            // JSON to parse), else the invoices loaded here. Shared invoices are never changed: the few that must be
+            // written are then read, tracked, by client.
+            var shared = Views.Current(run.TenantId, period, run.Id, run.Version);
+            Dictionary<Guid, Invoice> existing;
+            if (shared is not null)
             {
-                var ids = clients.ToList();
-                existingQuery = existingQuery.Where(i => ids.Contains(i.ClientId));
+                var only = clients?.ToHashSet();
+                existing = shared.Invoices.Where(i => only is null || only.Contains(i.ClientId)).ToDictionary(i => i.ClientId);
+            }
+            else
+            {
+                var existingQuery = db.Invoices.Where(i => i.RunId == run.Id);
+                if (clients is not null)
+                {
+                    var ids = clients.ToList();
+                    existingQuery = existingQuery.Where(i => ids.Contains(i.ClientId));
+                }
+
+                existing = await existingQuery.ToDictionaryAsync(i => i.ClientId, cancellationToken);
             }
 
-            var existing = await existingQuery.ToDictionaryAsync(i => i.ClientId, cancellationToken);
-            // Every invoice of the run after the rebuild (full rebuilds only): the loaded ones, less the removed, plus the new.
+            // Every invoice of the run after the rebuild (full rebuilds only): the existing ones, less the removed, plus the new.
             var invoices = clients is null ? new HashSet<Invoice>(existing.Values) : null;
-            var changed = new List<Guid>();
-            await using IDbContextTransaction tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            var added = new List<DraftInvoice>();
+            var updated = new List<(DraftInvoice Draft, Invoice Current)>();
+            var newer = new List<(Invoice Current, bool Newer)>();
             foreach (var draft in drafts)
             {
                 if (!existing.Remove(draft.ClientId, out var invoice))
                 {
-                    invoice = new Invoice { RunId = run.Id, ClientId = draft.ClientId, ClientName = draft.ClientName };
-                    db.Invoices.Add(invoice);
-                    invoices?.Add(invoice);
-                    Apply(invoice, draft, now);
-                    changed.Add(draft.ClientId);
+                    added.Add(draft);
                     continue;
                 }
 
@@ -412,24 +447,71 @@ public static class BillingRuns
                 switch (invoice.Status)
                 {
                     case InvoiceStatus.Draft when !same:
-                        Apply(invoice, draft, now);
-                        changed.Add(draft.ClientId);
+                        updated.Add((draft, invoice));
                         break;
                     // Only a change in what the invoice bills is news: each sync takes new snapshots, so the provenance
                     // (snapshot time, evidence) of an unchanged count differs on every sync.
                     case InvoiceStatus.Approved when !SameBilling(invoice, draft) != invoice.NewerCountsAvailable:
-                        invoice.NewerCountsAvailable = !SameBilling(invoice, draft);
-                        changed.Add(draft.ClientId);
+                        newer.Add((invoice, !SameBilling(invoice, draft)));
                         break;
                 }
             }
 
             // Clients that no longer bill (deactivated, deleted) lose their draft; approved and posted invoices stay.
-            foreach (var gone in existing.Values.Where(i => i.Status == InvoiceStatus.Draft))
+            var gone = existing.Values.Where(i => i.Status == InvoiceStatus.Draft).ToList();
+            var tracked = shared is null ? null : await TrackedAsync(db, run.Id,
+                [.. updated.Select(u => u.Current.ClientId), .. newer.Select(n => n.Current.ClientId), .. gone.Select(g => g.ClientId)], cancellationToken);
+            Invoice Writable(Invoice current)
             {
-                db.Invoices.Remove(gone);
-                invoices?.Remove(gone);
-                changed.Add(gone.ClientId);
+                if (tracked is null)
+                {
+                    return current;
+                }
+
+                var entity = tracked[current.ClientId];
+                invoices?.Remove(current);
+                invoices?.Add(entity);
+                return entity;
+            }
+
+            var changed = new List<Guid>();
+            // What a partial rebuild hands to the shared view: the new state of the changed clients' invoices.
+            var written = new List<Invoice>();
+            var removed = new List<Guid>();
+            var fromVersion = run.Version;
+            await using IDbContextTransaction tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            foreach (var draft in added)
+            {
+                var invoice = new Invoice { RunId = run.Id, ClientId = draft.ClientId, ClientName = draft.ClientName };
+                db.Invoices.Add(invoice);
+                invoices?.Add(invoice);
+                Apply(invoice, draft, now);
+                changed.Add(draft.ClientId);
+                written.Add(invoice);
+            }
+
+            foreach (var (draft, current) in updated)
+            {
+                var invoice = Writable(current);
+                Apply(invoice, draft, now);
+                changed.Add(draft.ClientId);
+                written.Add(invoice);
+            }
+
+            foreach (var (current, flag) in newer)
+            {
+                var invoice = Writable(current);
+                invoice.NewerCountsAvailable = flag;
+                changed.Add(invoice.ClientId);
+                written.Add(invoice);
+            }
+
+            foreach (var current in gone)
+            {
+                db.Invoices.Remove(Writable(current));
+                invoices?.RemoveWhere(i => i.ClientId == current.ClientId);
+                changed.Add(current.ClientId);
+                removed.Add(current.ClientId);
             }
 
             if (refreshed)
@@ -446,12 +528,39 @@ public static class BillingRuns
             await tx.CommitAsync(cancellationToken);
             logger.LogInformation("Billing run {Period} of tenant {TenantId} {Why}: {Invoices} invoices built, {Changed} changed in {Elapsed} ms",
                 period, run.TenantId, why, drafts.Count, changed.Count, (long)time.GetElapsedTime(started).TotalMilliseconds);
+            // The shared view first, so the pages the change reaches re-render from it instead of reading the run.
+            var view = invoices is null ? null : View(run, period, invoices);
+            if (view is not null)
+            {
+                Views.Put(run.TenantId, view);
+            }
+            else if (run.Version > fromVersion)
+            {
+                Views.Apply(run, period, fromVersion, written, removed);
+            }
+
             if (changed.Count > 0 || refreshed)
             {
                 events.Publish(new BillingChange(run.TenantId, period.Start, run.Version, changed, why));
             }
 
-            return invoices is null ? null : View(run, period, invoices);
+            return view;
+        }
+
+        /// <summary>The run's invoices of these clients, tracked for writing (by the run + client index).</summary>
+        private static async Task<Dictionary<Guid, Invoice>> TrackedAsync(AppDbContext db, Guid runId, List<Guid> clients, CancellationToken cancellationToken)
+        {
+            var tracked = new Dictionary<Guid, Invoice>();
+            foreach (var chunk in clients.Chunk(500))
+            {
+                var ids = chunk.ToList();
+                foreach (var invoice in await db.Invoices.Where(i => i.RunId == runId && ids.Contains(i.ClientId)).ToListAsync(cancellationToken))
+                {
+                    tracked[invoice.ClientId] = invoice;
+                }
+            }
+
+            return tracked;
         }
 
         /// <summary>
@@ -472,20 +581,10 @@ public static class BillingRuns
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.WorkStartedUtc, r => r.RefreshedUtc), cancellationToken);
         }
 
-        public static async Task<RunView?> ViewAsync(AppDbContext db, BillingPeriod period, CancellationToken cancellationToken)
-        {
-            var run = await db.BillingRuns.AsNoTracking().SingleOrDefaultAsync(r => r.Period == period.Start, cancellationToken);
-            if (run is null || !run.Computed)
-            {
-                // A run being created is saved before its invoices are written: a reader waits for its first computation
-                // (OpenAsync takes the tenant's lock, which its creator holds) instead of seeing an empty month.
-                return null;
-            }
+        /// <summary>The run as of its current version, from the shared read model (<see cref="RunViews"/>); null when it does not exist or is not computed yet.</summary>
+        public Task<RunView?> ViewAsync(AppDbContext db, BillingPeriod period, CancellationToken cancellationToken) => Views.GetAsync(db, period, cancellationToken);
 
-            return View(run, period, await db.Invoices.AsNoTracking().Where(i => i.RunId == run.Id).ToListAsync(cancellationToken));
-        }
-
-        private static RunView View(BillingRun run, BillingPeriod period, IEnumerable<Invoice> invoices)
+        internal static RunView View(BillingRun run, BillingPeriod period, IEnumerable<Invoice> invoices)
         {
             List<Invoice> ordered = [.. invoices.OrderBy(i => i.ClientName, StringComparer.OrdinalIgnoreCase).ThenBy(i => i.ClientId)];
             return new RunView(run.Id, period, run.Status, run.Version, run.RefreshedUtc, Totals(ordered), ordered);

@@ -18,6 +18,8 @@ internal sealed class RunFixture : IAsyncDisposable
 
     public TestDatabase Db { get; }
     public BillingEvents Events { get; } = new();
+    public BillingLocks Locks { get; } = new();
+    public BillingRefreshes Refreshes { get; } = new();
     public BillingRuns.Engine Engine { get; private set; } = null!;
     public BillingRuns.Handler Runs { get; private set; } = null!;
     public Guid Acme { get; private set; }
@@ -29,14 +31,15 @@ internal sealed class RunFixture : IAsyncDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static async Task<RunFixture> CreateAsync()
+    /// <param name="onFile">A database file, where each context has its own connection: for tests that read and write at the same time.</param>
+    public static async Task<RunFixture> CreateAsync(bool onFile = false)
     {
-        var f = new RunFixture(await TestDatabase.CreateAsync());
+        var f = new RunFixture(onFile ? await TestDatabase.CreateOnFileAsync() : await TestDatabase.CreateAsync());
         var db = f.Db;
         var sync = new SyncConnection.Handler(db.Factory, new NoServices(), new CredentialProtector(new EphemeralDataProtectionProvider()),
             new SyncProgressTracker(db.Time), new SyncLocks(), db.NewLeases(), [], db.Time, NullLogger<SyncConnection.Handler>.Instance);
-        f.Engine = new BillingRuns.Engine(f.Events, new BillingLocks(), db.Audit, db.Time, sync, db.Factory, NullLogger<BillingRuns.Engine>.Instance);
-        f.Runs = new BillingRuns.Handler(db.TenantDb(), f.Engine);
+        f.Engine = new BillingRuns.Engine(f.Events, f.Locks, db.Audit, db.Time, sync, db.Factory, NullLogger<BillingRuns.Engine>.Instance);
+        f.Runs = new BillingRuns.Handler(db.TenantDb(), f.Engine, f.Refreshes);
 
         var items = new SaveCatalogItem.Handler(db.TenantDb(), db.Audit, db.Time);
         var workstation = await items.CreateAsync(new SaveCatalogItem.Request("Managed Workstation", 45m, 12m), Ct);

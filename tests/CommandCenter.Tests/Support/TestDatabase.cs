@@ -24,15 +24,34 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>This test "instance"'s leases on the database (a second <see cref="CommandCenter.Common.Leases"/> is another instance).</summary>
     public CommandCenter.Common.Leases NewLeases() => new(Factory, Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<CommandCenter.Common.Leases>.Instance);
 
-    private TestDatabase()
+    private readonly string? _file;
+
+    private TestDatabase(string? file = null)
     {
-        _connection = new SqliteConnection("Data Source=:memory:");
+        _file = file;
+        _connection = new SqliteConnection(file is null ? "Data Source=:memory:" : $"Data Source={file}");
         _connection.Open();
-        var options = new DbContextOptionsBuilder<AppDbContext>()
-            .UseSqlite(_connection, s => s.MigrationsAssembly(PersistenceModule.SqliteMigrationsAssembly))
-            .Options;
+        // In memory, every context shares the one connection (not thread-safe); on a file each context opens its own,
+        // as in the app, for tests where reads and writes run at the same time.
+        var options = file is null
+            ? new DbContextOptionsBuilder<AppDbContext>().UseSqlite(_connection, s => s.MigrationsAssembly(PersistenceModule.SqliteMigrationsAssembly)).Options
+            : new DbContextOptionsBuilder<AppDbContext>().UseSqlite($"Data Source={file};Pooling=False", s => s.MigrationsAssembly(PersistenceModule.SqliteMigrationsAssembly)).Options;
         Factory = new Factory_(options);
         Audit = new AuditWriter(Time);
+    }
+
+    /// <summary>A migrated database in a temporary file (WAL, deleted at the end), with the test tenant: for concurrent tests.</summary>
+    public static async Task<TestDatabase> CreateOnFileAsync(string tenantName = "Test MSP")
+    {
+        var db = new TestDatabase(Path.Combine(Path.GetTempPath(), $"cc-test-{Guid.NewGuid():N}.db"));
+        await using (var ctx = db.Factory.CreateDbContext())
+        {
+            await ctx.Database.MigrateAsync();
+            await ctx.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        }
+
+        db.TenantId = await db.AddTenantAsync(tenantName);
+        return db;
     }
 
     public static async Task<TestDatabase> CreateAsync(string tenantName = "Test MSP")
@@ -70,7 +89,17 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>A context for the test tenant, for arranging and asserting.</summary>
     public AppDbContext Open(Guid? tenantId = null) => Factory.CreateDbContext().ForTenant(tenantId ?? TenantId, "tester@test.local");
 
-    public async ValueTask DisposeAsync() => await _connection.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _connection.DisposeAsync();
+        if (_file is not null)
+        {
+            foreach (var path in new[] { _file, _file + "-wal", _file + "-shm" })
+            {
+                File.Delete(path);
+            }
+        }
+    }
 
     private sealed class Factory_(DbContextOptions<AppDbContext> options) : IDbContextFactory<AppDbContext>
     {

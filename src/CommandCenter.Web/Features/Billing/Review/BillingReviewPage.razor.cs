@@ -390,11 +390,16 @@ public sealed partial class BillingReviewPage : IAsyncDisposable
             // Shows the busy button first: on SQLite the refresh's I/O completes synchronously, so without a yield the
             // circuit would render nothing until the whole refresh is done.
             await Task.Yield();
-            var view = await Runs.RefreshAsync(period, _syncFirst);
+            // A refresh of this month already under way (another user's click, another tab's) is joined, not queued behind.
+            var view = await Runs.RefreshAsync(period, _syncFirst, joinRunning: true);
             _refreshElapsedMs = (long)Time.GetElapsedTime(started).TotalMilliseconds;
             _refreshedWithSync = _syncFirst;
-            Show(view);
-            await LoadPostingAsync(period, view);
+            // The change the refresh published may have been shown already by the live reload meanwhile.
+            if (_run is not { } shown || shown.RunId != view.RunId || shown.Version < view.Version)
+            {
+                Show(view);
+                await LoadPostingAsync(period, view);
+            }
         }
         catch (ConflictException ex)
         {
