@@ -179,8 +179,12 @@ public sealed class PostingReviewComponentTests : BunitContext
 
         var (cut, _) = RenderPage();
 
-        cut.WaitForAssertion(() => cut.Find("[data-testid=month-locked]").TextContent.ShouldContain("Locked · posted 2026-11-15"));
-        cut.FindAll("[data-testid=invoice-row]").Count.ShouldBe(3); // the invoices are shown, only without their actions
+        // The rows come through Virtualize, a render after the header: wait for both.
+        cut.WaitForAssertion(() =>
+        {
+            cut.Find("[data-testid=month-locked]").TextContent.ShouldContain("Locked · posted 2026-11-15");
+            cut.FindAll("[data-testid=invoice-row]").Count.ShouldBe(3); // the invoices are shown, only without their actions
+        });
         cut.FindAll("[data-testid=refresh-counts]").ShouldBeEmpty();
         cut.FindAll("[data-testid=approve-all]").ShouldBeEmpty();
         cut.FindAll("[data-testid=post-all]").ShouldBeEmpty();
