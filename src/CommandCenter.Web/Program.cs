@@ -12,6 +12,7 @@ using CommandCenter.Web.Api;
 using CommandCenter.Web.Components;
 using CommandCenter.Web.Components.Account;
 using CommandCenter.Web.Features.Accounting;
+using CommandCenter.Web.Features.Audit;
 using CommandCenter.Web.Features.Billing.Review;
 using CommandCenter.Web.Features.Psa.Embed;
 using CommandCenter.Web.Infrastructure;
@@ -86,6 +87,7 @@ app.MapAccountEndpoints();
 app.MapEmbedEndpoints();
 app.MapBillingExport();
 app.MapAccountingOAuth();
+app.MapAuditExport();
 if (demo)
 {
     app.MapVendorSimulators(DemoVendors.SimulatorPrefix);

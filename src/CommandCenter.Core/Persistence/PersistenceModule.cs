@@ -25,6 +25,7 @@ public static class PersistenceModule
         builder.Services.AddDbContextFactory<AppDbContext>(db => Configure(db, options.Provider, connectionString));
         builder.Services.AddScoped<TenantDb>();
         builder.Services.AddSingleton<AuditWriter>();
+        builder.Services.AddScoped<AuditLog.Handler>();
         builder.Services.AddTransient<DatabaseInitializer>();
         return builder;
     }
