@@ -208,6 +208,7 @@ public static class BillingRuns
             }
 
             string key;
+            InvoiceLine? adjustedLine = null;
             if (request.LineKey is null)
             {
                 if (!await db.CatalogItems.AnyAsync(i => i.Id == request.AddItemId, cancellationToken))
@@ -221,6 +222,7 @@ public static class BillingRuns
             {
                 key = request.LineKey;
                 var line = invoice.Lines.FirstOrDefault(l => l.Key == key) ?? throw new NotFoundException("Line", key);
+                adjustedLine = line;
                 if (line.Change == ChangeKinds.Removed)
                 {
                     throw ValidationFailedException.For("lineKey", "That line was billed last month and is not billed now; add a line instead.");
@@ -233,7 +235,16 @@ public static class BillingRuns
             }
 
             var existing = await db.LineAdjustments.SingleOrDefaultAsync(a => a.RunId == run.Id && a.ClientId == invoice.ClientId && a.LineKey == key, cancellationToken);
-            var before = existing is null ? null : Describe(existing);
+            // The first override of a line records what the line billed before it (the audit's "before"), field for field.
+            var before = existing is not null ? Describe(existing)
+                : adjustedLine is null ? null
+                : new
+                {
+                    LineKey = adjustedLine.Key,
+                    Quantity = request.Quantity is null ? (decimal?)null : adjustedLine.Quantity,
+                    UnitPrice = request.UnitPrice is null ? (decimal?)null : adjustedLine.UnitPrice,
+                    Removed = false,
+                };
             var now = time.GetUtcNow().UtcDateTime;
             run.WorkStartedUtc ??= now;
             if (request.Clear)
