@@ -1,6 +1,7 @@
 using CommandCenter.Accounting;
 using CommandCenter.Billing;
 using CommandCenter.Clients;
+using CommandCenter.Common;
 using CommandCenter.Demo;
 using CommandCenter.Imports;
 using CommandCenter.Simulators;
@@ -31,6 +32,8 @@ builder.AddDemo();
 builder.AddWebIdentity();
 builder.AddWebUi();
 builder.AddApi();
+// Outgoing calls carry tenants' credentials: they are logged without headers (see HttpClientLogging).
+builder.Services.AddRedactedHttpClientLogging();
 
 // Demo mode: the vendors' simulators run inside the app under /sim (never outside demo mode); counts drift slowly.
 var demo = builder.Configuration.GetValue<bool>("Demo:Enabled");

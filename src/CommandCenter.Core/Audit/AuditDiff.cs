@@ -9,7 +9,8 @@ public sealed record FieldChange(string Field, string Label, string? Before, str
 
 /// <summary>
 /// Turns an entry's before/after JSON into readable field changes: nested objects become dotted fields
-/// (<c>client.name</c>), lists are shown comma-separated, fields equal on both sides are left out. A creation shows
+/// (<c>client.name</c>), lists are shown comma-separated, numbers without trailing zeros (160.0 and 160.00 are the
+/// same), fields equal on both sides are left out. A creation shows
 /// every field after, a deletion every field before.
 /// </summary>
 public static partial class AuditDiff
@@ -93,7 +94,7 @@ public static partial class AuditDiff
         JsonValueKind.String => element.GetString(),
         JsonValueKind.True => "yes",
         JsonValueKind.False => "no",
-        JsonValueKind.Number => element.TryGetDecimal(out var d) ? d.ToString(CultureInfo.InvariantCulture) : element.GetRawText(),
+        JsonValueKind.Number => element.TryGetDecimal(out var d) ? d.ToString("0.############################", CultureInfo.InvariantCulture) : element.GetRawText(),
         JsonValueKind.Array => element.GetArrayLength() == 0
             ? "(none)"
             : element.EnumerateArray().All(e => e.ValueKind is not JsonValueKind.Object and not JsonValueKind.Array)

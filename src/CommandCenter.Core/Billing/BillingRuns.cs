@@ -235,16 +235,18 @@ public static class BillingRuns
             }
 
             var existing = await db.LineAdjustments.SingleOrDefaultAsync(a => a.RunId == run.Id && a.ClientId == invoice.ClientId && a.LineKey == key, cancellationToken);
-            // The first override of a line records what the line billed before it (the audit's "before"), field for field.
-            var before = existing is not null ? Describe(existing)
-                : adjustedLine is null ? null
-                : new
-                {
-                    LineKey = adjustedLine.Key,
-                    Quantity = request.Quantity is null ? (decimal?)null : adjustedLine.Quantity,
-                    UnitPrice = request.UnitPrice is null ? (decimal?)null : adjustedLine.UnitPrice,
-                    Removed = false,
-                };
+            // An override records what the line billed before it (the audit's "before") for each field it changes, also
+            // when an earlier override of the same line set other fields only.
+            var before = existing is null && adjustedLine is null ? null : new
+            {
+                LineKey = key,
+                Quantity = existing?.Quantity ?? (request.Quantity is not null && adjustedLine is not null ? adjustedLine.Quantity : null),
+                UnitPrice = existing?.UnitPrice ?? (request.UnitPrice is not null && adjustedLine is not null ? adjustedLine.UnitPrice : null),
+                Removed = existing?.Removed ?? false,
+                existing?.Decision,
+                existing?.AddedItemId,
+                existing?.AddedDescription,
+            };
             var now = time.GetUtcNow().UtcDateTime;
             run.WorkStartedUtc ??= now;
             if (request.Clear)

@@ -157,6 +157,7 @@ public sealed class AuditLogTests
         var deleted = AuditDiff.Compare("{\"enabled\":true}", null);
         deleted.ShouldBe([new FieldChange("enabled", "Enabled", "yes", null)]);
 
+        AuditDiff.Compare("{\"price\":160.0}", "{\"price\":160.00}").ShouldBeEmpty();
         AuditDiff.Compare("{\"a\":1}", "{\"b\":2}").Select(c => (c.Field, c.Before, c.After)).ShouldBe([("a", "1", (string?)null), ("b", null, "2")]);
     }
 

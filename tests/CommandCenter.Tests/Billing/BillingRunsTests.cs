@@ -89,7 +89,7 @@ public sealed class BillingRunsTests
         audits[0].Reason.ShouldBe("Second firewall at the branch");
         audits[0].Actor.ShouldBe("tester@test.local");
         audits[1].Before!.ShouldContain("\"quantity\":2");
-        audits[1].Before!.ShouldNotContain("\"unitPrice\"");
+        audits[1].Before!.ShouldContain("\"unitPrice\":85"); // the price billed before, though the first override left it alone
         audits[1].After!.ShouldContain("\"unitPrice\":60");
         audits[1].Reason.ShouldBe("Branch firewall billed at cost");
         changes.ShouldContain(c => c.ClientIds.Contains(f.Beacon) && c.Why == "adjusted");
