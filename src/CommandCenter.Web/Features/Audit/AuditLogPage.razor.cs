@@ -64,6 +64,12 @@ public sealed partial class AuditLogPage
 
     private static string Shorten(string id) => id.Length > 13 ? id[..8] + "…" : id;
 
+    /// <summary>Readable fields first; bare ids (a client's or item's GUID) last — the link and the export have them.</summary>
+    private static IEnumerable<FieldChange> Readable(IReadOnlyList<FieldChange> changes) =>
+        changes.OrderBy(c => IsId(c.Before) && IsId(c.After) ? 1 : 0);
+
+    private static bool IsId(string? value) => value is null || Guid.TryParse(value, out _);
+
     private static string Short(string value) => value.Length > MaxValueLength ? value[..MaxValueLength] + "…" : value;
 
     /// <summary>Where the changed thing is: the month's review (searched for the client), else the client.</summary>
