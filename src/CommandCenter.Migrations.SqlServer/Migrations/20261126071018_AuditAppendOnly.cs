@@ -15,14 +15,15 @@ namespace CommandCenter.Migrations.SqlServer.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            // Through EXEC: CREATE TRIGGER must open its batch, and the idempotent script wraps each statement in IF … BEGIN.
             migrationBuilder.Sql("""
-                CREATE TRIGGER [AuditEntries_AppendOnly] ON [AuditEntries]
+                EXEC(N'CREATE TRIGGER [AuditEntries_AppendOnly] ON [AuditEntries]
                 INSTEAD OF UPDATE, DELETE
                 AS
                 BEGIN
                     SET NOCOUNT ON;
-                    THROW 51000, 'audit entries are append-only', 1;
-                END;
+                    THROW 51000, ''audit entries are append-only'', 1;
+                END;');
                 """);
         }
 
