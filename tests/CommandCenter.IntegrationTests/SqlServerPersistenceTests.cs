@@ -57,7 +57,7 @@ public sealed class SqlServerPersistenceTests
 
         await using var a = new AppDbContext(options.Options).ForTenant(TenantA, "test");
         // EF inserts with OUTPUT; SQL Server allows it because the trigger is for UPDATE and DELETE only.
-        new Audit.AuditWriter(TimeProvider.System).Record(a, "client.created", "Client", Guid.NewGuid(), null, new { Name = "Acme" });
+        new global::CommandCenter.Audit.AuditWriter(TimeProvider.System).Record(a, "client.created", "Client", Guid.NewGuid(), null, new { Name = "Acme" });
         await a.SaveChangesAsync(ct);
 
         (await Should.ThrowAsync<Microsoft.Data.SqlClient.SqlException>(() => a.AuditEntries.ExecuteUpdateAsync(u => u.SetProperty(e => e.Reason, "rewritten"), ct)))
