@@ -1,6 +1,7 @@
 using CommandCenter.Accounting;
 using CommandCenter.Billing;
 using CommandCenter.Clients;
+using CommandCenter.Common;
 using CommandCenter.Demo;
 using CommandCenter.Imports;
 using CommandCenter.Simulators;
@@ -12,6 +13,7 @@ using CommandCenter.Web.Api;
 using CommandCenter.Web.Components;
 using CommandCenter.Web.Components.Account;
 using CommandCenter.Web.Features.Accounting;
+using CommandCenter.Web.Features.Audit;
 using CommandCenter.Web.Features.Billing.Review;
 using CommandCenter.Web.Features.Psa.Embed;
 using CommandCenter.Web.Infrastructure;
@@ -32,6 +34,8 @@ builder.AddWebUi();
 builder.AddApi();
 builder.AddRequestLimits();
 builder.AddRateLimits();
+// Outgoing calls carry tenants' credentials: they are logged without headers (see HttpClientLogging).
+builder.Services.AddRedactedHttpClientLogging();
 
 // Demo mode: the vendors' simulators run inside the app under /sim (never outside demo mode); counts drift slowly.
 var demo = builder.Configuration.GetValue<bool>("Demo:Enabled");
@@ -93,6 +97,7 @@ app.MapAccountEndpoints();
 app.MapEmbedEndpoints();
 app.MapBillingExport();
 app.MapAccountingOAuth();
+app.MapAuditExport();
 if (demo)
 {
     app.MapVendorSimulators(DemoVendors.SimulatorPrefix);

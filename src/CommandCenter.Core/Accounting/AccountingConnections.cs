@@ -207,7 +207,7 @@ public static class AccountingConnections
 
             var creating = connection is null;
             connection ??= new AccountingConnection { CreatedUtc = now };
-            var before = creating ? null : Snapshot(connection, credentialsChanged: false);
+            var before = creating ? null : Snapshot(connection, null);
             var credentials = MergeCredentials(request, kindChanges ? null : stored);
             var credentialsChanged = creating || kindChanges || credentials != stored;
             var addressChanged = creating || kindChanges || CleanUrl(request.BaseUrl) != connection.BaseUrl || CleanUrl(request.TokenUrl) != connection.TokenUrl;
@@ -254,7 +254,8 @@ public static class AccountingConnections
                 connection.SettingsVersion++;
             }
 
-            audit.Record(db, "accounting.connection.saved", nameof(AccountingConnection), connection.Id, before, Snapshot(connection, credentialsChanged));
+            var credentialFields = request.Kind == AccountingKind.Iif || !credentialsChanged ? null : ChangedCredentialFields(kindChanges ? null : stored, credentials);
+            audit.Record(db, "accounting.connection.saved", nameof(AccountingConnection), connection.Id, before, Snapshot(connection, credentialFields));
             await db.SaveChangesAsync(cancellationToken);
             await tx.CommitAsync(cancellationToken);
             return await ViewAsync(db, connection, cancellationToken);
@@ -385,7 +386,7 @@ public static class AccountingConnections
 
             await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
             var records = await db.AccountingRecords.Where(r => r.ConnectionId == connection.Id).ExecuteDeleteAsync(cancellationToken);
-            audit.Record(db, "accounting.connection.deleted", nameof(AccountingConnection), connection.Id, Snapshot(connection, credentialsChanged: false), new { RecordsRemoved = records }, reason);
+            audit.Record(db, "accounting.connection.deleted", nameof(AccountingConnection), connection.Id, Snapshot(connection, null), new { RecordsRemoved = records }, reason);
             db.AccountingConnections.Remove(connection);
             await db.SaveChangesAsync(cancellationToken);
             await tx.CommitAsync(cancellationToken);
@@ -540,8 +541,35 @@ public static class AccountingConnections
 
         private static string? CleanUrl(string? value) => Clean(value)?.TrimEnd('/');
 
-        /// <summary>What the audit log keeps: settings and the credential hint — never a secret.</summary>
-        private static object Snapshot(AccountingConnection c, bool credentialsChanged) => new
+        /// <summary>The names of the entered credential fields whose value differs (never a value); null when none did.</summary>
+        private static IReadOnlyList<string>? ChangedCredentialFields(AccountingCredentials? stored, AccountingCredentials now)
+        {
+            var fields = new List<string>();
+            if (stored?.SecretKey != now.SecretKey)
+            {
+                fields.Add("secretKey");
+            }
+
+            if (stored?.EndUserId != now.EndUserId)
+            {
+                fields.Add("endUserId");
+            }
+
+            if (stored?.ClientId != now.ClientId)
+            {
+                fields.Add("clientId");
+            }
+
+            if (stored?.ClientSecret != now.ClientSecret)
+            {
+                fields.Add("clientSecret");
+            }
+
+            return fields.Count == 0 ? null : fields;
+        }
+
+        /// <summary>What the audit log keeps: settings, the credential hint and which credential fields changed — never a secret.</summary>
+        private static object Snapshot(AccountingConnection c, IReadOnlyList<string>? credentialFields) => new
         {
             Kind = ToApi(c.Kind),
             c.BaseUrl,
@@ -553,7 +581,8 @@ public static class AccountingConnections
             IifArAccount = c.Kind == AccountingKind.Iif ? c.IifArAccount : null,
             IifIncomeAccount = c.Kind == AccountingKind.Iif ? c.IifIncomeAccount : null,
             IifDateFormat = c.Kind == AccountingKind.Iif ? c.IifDateFormat : null,
-            CredentialsChanged = credentialsChanged ? true : (bool?)null,
+            CredentialsChanged = credentialFields is null ? (bool?)null : true,
+            CredentialFields = credentialFields,
         };
     }
 }

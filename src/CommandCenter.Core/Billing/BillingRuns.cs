@@ -232,6 +232,7 @@ public static class BillingRuns
             }
 
             string key;
+            InvoiceLine? adjustedLine = null;
             if (request.LineKey is null)
             {
                 if (!await db.CatalogItems.AnyAsync(i => i.Id == request.AddItemId, cancellationToken))
@@ -245,6 +246,7 @@ public static class BillingRuns
             {
                 key = request.LineKey;
                 var line = invoice.Lines.FirstOrDefault(l => l.Key == key) ?? throw new NotFoundException("Line", key);
+                adjustedLine = line;
                 if (line.Change == ChangeKinds.Removed)
                 {
                     throw ValidationFailedException.For("lineKey", "That line was billed last month and is not billed now; add a line instead.");
@@ -257,7 +259,18 @@ public static class BillingRuns
             }
 
             var existing = await db.LineAdjustments.SingleOrDefaultAsync(a => a.RunId == run.Id && a.ClientId == invoice.ClientId && a.LineKey == key, cancellationToken);
-            var before = existing is null ? null : Describe(existing);
+            // An override records what the line billed before it (the audit's "before") for each field it changes, also
+            // when an earlier override of the same line set other fields only.
+            var before = existing is null && adjustedLine is null ? null : new
+            {
+                LineKey = key,
+                Quantity = existing?.Quantity ?? (request.Quantity is not null && adjustedLine is not null ? adjustedLine.Quantity : null),
+                UnitPrice = existing?.UnitPrice ?? (request.UnitPrice is not null && adjustedLine is not null ? adjustedLine.UnitPrice : null),
+                Removed = existing?.Removed ?? false,
+                existing?.Decision,
+                existing?.AddedItemId,
+                existing?.AddedDescription,
+            };
             var now = time.GetUtcNow().UtcDateTime;
             run.WorkStartedUtc ??= now;
             if (request.Clear)

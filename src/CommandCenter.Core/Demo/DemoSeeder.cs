@@ -223,7 +223,7 @@ public sealed class DemoSeeder(IDbContextFactory<AppDbContext> factory, UserMana
             await db.HourBlocks.IgnoreQueryFilters([AppDbContext.TenantFilter]).Where(b => tenantIds.Contains(b.TenantId)).ExecuteDeleteAsync(CancellationToken.None);
             await db.VendorConnections.IgnoreQueryFilters([AppDbContext.TenantFilter]).Where(c => tenantIds.Contains(c.TenantId)).ExecuteDeleteAsync(CancellationToken.None);
             await db.ApiKeys.IgnoreQueryFilters([AppDbContext.TenantFilter]).Where(k => tenantIds.Contains(k.TenantId)).ExecuteDeleteAsync(CancellationToken.None);
-            await db.AuditEntries.IgnoreQueryFilters([AppDbContext.TenantFilter]).Where(e => tenantIds.Contains(e.TenantId)).ExecuteDeleteAsync(CancellationToken.None);
+            // Audit entries stay: the log is append-only (the database refuses deletes); without their tenant no one sees them.
             await db.Tenants.Where(t => tenantIds.Contains(t.Id)).ExecuteDeleteAsync(CancellationToken.None);
         }
         catch (Exception ex)

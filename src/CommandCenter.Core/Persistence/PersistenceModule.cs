@@ -26,6 +26,7 @@ public static class PersistenceModule
         builder.Services.AddScoped<TenantDb>();
         builder.Services.AddSingleton<AuditWriter>();
         builder.Services.AddSingleton<Common.Leases>();
+        builder.Services.AddScoped<AuditLog.Handler>();
         builder.Services.AddTransient<DatabaseInitializer>();
         return builder;
     }

@@ -140,7 +140,7 @@ public static class SaveConnection
             };
             Apply(connection, request, now);
             db.VendorConnections.Add(connection);
-            audit.Record(db, "connection.created", nameof(VendorConnection), connection.Id, null, Snapshot(connection, credentialsChanged: true));
+            audit.Record(db, "connection.created", nameof(VendorConnection), connection.Id, null, Snapshot(connection, ChangedCredentialFields(null, request.Credentials)));
             await db.SaveChangesAsync(cancellationToken);
             await scheduler.ScheduleAsync(connection, cancellationToken);
             return connection.Id;
@@ -158,10 +158,11 @@ public static class SaveConnection
             }
 
             await EnsureUniqueNameAsync(db, request.Name.Trim(), connectionId, cancellationToken);
-            var before = Snapshot(connection, credentialsChanged: false);
+            var before = Snapshot(connection, null);
+            var credentialFields = request.Credentials is null ? null : ChangedCredentialFields(StoredOrNull(connection.ProtectedCredentials), request.Credentials);
             Apply(connection, request, time.GetUtcNow().UtcDateTime);
             connection.SettingsVersion++;
-            audit.Record(db, "connection.updated", nameof(VendorConnection), connection.Id, before, Snapshot(connection, request.Credentials is not null));
+            audit.Record(db, "connection.updated", nameof(VendorConnection), connection.Id, before, Snapshot(connection, credentialFields));
             await db.SaveChangesAsync(cancellationToken);
             await scheduler.ScheduleAsync(connection, cancellationToken);
         }
@@ -177,7 +178,7 @@ public static class SaveConnection
             await db.VendorOrganizations.Where(o => o.ConnectionId == connectionId).ExecuteDeleteAsync(cancellationToken);
             await db.UsageMappings.Where(m => m.ConnectionId == connectionId).ExecuteDeleteAsync(cancellationToken);
             await db.SyncRuns.Where(r => r.ConnectionId == connectionId).ExecuteDeleteAsync(cancellationToken);
-            audit.Record(db, "connection.deleted", nameof(VendorConnection), connection.Id, Snapshot(connection, false), null, reason);
+            audit.Record(db, "connection.deleted", nameof(VendorConnection), connection.Id, Snapshot(connection, null), null, reason);
             db.VendorConnections.Remove(connection);
             await db.SaveChangesAsync(cancellationToken);
             await tx.CommitAsync(cancellationToken);
@@ -206,6 +207,19 @@ public static class SaveConnection
 
         private static string? Trim(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
+        /// <summary>The stored credentials, or null when they cannot be read (then every entered field counts as changed).</summary>
+        private VendorCredentials? StoredOrNull(string protectedCredentials)
+        {
+            try
+            {
+                return protectedCredentials.Length == 0 ? null : protector.Unprotect(protectedCredentials);
+            }
+            catch (VendorSyncException)
+            {
+                return null;
+            }
+        }
+
         private static async Task EnsureUniqueNameAsync(AppDbContext db, string name, Guid? exceptId, CancellationToken cancellationToken)
         {
             var all = await db.VendorConnections.Where(c => c.Id != exceptId).Select(c => c.Name).ToListAsync(cancellationToken);
@@ -216,8 +230,37 @@ public static class SaveConnection
         }
     }
 
-    /// <summary>What the audit log keeps of a connection: settings and whether credentials changed — never the credentials.</summary>
-    internal static object Snapshot(VendorConnection c, bool credentialsChanged) => new
+    /// <summary>
+    /// The names of the credential fields whose value differs (e.g. <c>clientSecret</c>) — the audit log says which
+    /// fields changed, never a value. Null when nothing changed.
+    /// </summary>
+    internal static IReadOnlyList<string>? ChangedCredentialFields(VendorCredentials? stored, VendorCredentials? entered)
+    {
+        if (entered is null)
+        {
+            return null;
+        }
+
+        static string? T(string? v) => string.IsNullOrWhiteSpace(v) ? null : v.Trim();
+        var fields = new List<string>();
+        void Check(string name, string? before, string? after)
+        {
+            if (!string.Equals(T(before), T(after), StringComparison.Ordinal))
+            {
+                fields.Add(name);
+            }
+        }
+
+        Check("clientId", stored?.ClientId, entered.ClientId);
+        Check("clientSecret", stored?.ClientSecret, entered.ClientSecret);
+        Check("apiKey", stored?.ApiKey, entered.ApiKey);
+        Check("apiSecret", stored?.ApiSecret, entered.ApiSecret);
+        Check("tenantId", stored?.TenantId, entered.TenantId);
+        return fields.Count == 0 ? null : fields;
+    }
+
+    /// <summary>What the audit log keeps of a connection: settings and which credential fields changed — never the credentials.</summary>
+    internal static object Snapshot(VendorConnection c, IReadOnlyList<string>? credentialFields) => new
     {
         Kind = VendorKinds.ToApi(c.Kind),
         c.Name,
@@ -231,6 +274,7 @@ public static class SaveConnection
         c.TimeoutSeconds,
         c.MaxRetries,
         c.CredentialHint,
-        CredentialsChanged = credentialsChanged ? true : (bool?)null,
+        CredentialsChanged = credentialFields is null ? (bool?)null : true,
+        CredentialFields = credentialFields,
     };
 }

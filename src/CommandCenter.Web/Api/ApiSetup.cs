@@ -54,6 +54,7 @@ internal static class ApiSetup
         api.MapBillingApi();
         api.MapPostingApi();
         api.MapAccountingApi();
+        api.MapAuditApi();
         return app;
     }
 

@@ -110,6 +110,7 @@ public sealed class RoleMatrixTests(AppFactory app) : IClassFixture<AppFactory>
         ["GET /api/v1/vendor-connections/{connectionId:guid}/usage-mappings"] = Who.Owner,
         ["PUT /api/v1/vendor-connections/{connectionId:guid}/usage-mappings/{metric}/{key}"] = Who.Owner,
         // The accounting target, its records and mappings
+        ["GET /api/v1/audit/"] = Who.OwnerOrBilling,
         ["GET /api/v1/accounting-connection"] = Who.Owner,
         ["PUT /api/v1/accounting-connection"] = Who.Owner,
         ["DELETE /api/v1/accounting-connection"] = Who.Owner,
@@ -147,6 +148,7 @@ public sealed class RoleMatrixTests(AppFactory app) : IClassFixture<AppFactory>
         ["GET /settings/api-keys"] = Who.Owner,
         ["GET /settings/users"] = Who.Owner,
         ["GET /settings/psa"] = Who.Owner,
+        ["GET /audit"] = Who.OwnerOrBilling,
 
         // ── Other HTTP routes ────────────────────────────────────────────────────────────────────────────────
         ["GET /healthz"] = Who.Anyone,
@@ -158,6 +160,7 @@ public sealed class RoleMatrixTests(AppFactory app) : IClassFixture<AppFactory>
         ["GET /billing/{period}/exports/{exportId:guid}.iif"] = Who.OwnerOrBilling,
         ["GET /accounting/oauth/connect"] = Who.Owner,
         ["GET /accounting/oauth/callback"] = Who.Owner,
+        ["GET /audit/export.csv"] = Who.OwnerOrBilling,
     };
 
     private static readonly (string Role, string Email, string ApiKey)[] Roles_ =

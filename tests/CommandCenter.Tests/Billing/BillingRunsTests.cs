@@ -82,12 +82,14 @@ public sealed class BillingRunsTests
         var audits = await ctx.AuditEntries.Where(a => a.Action == "billing.line-adjusted").OrderBy(a => a.Id).ToListAsync(Ct);
         audits.Count.ShouldBe(2);
         audits[0].EntityId.ShouldBe(invoiceId.ToString());
-        audits[0].Before.ShouldBeNull();
+        // The first override records what the line billed before it: the computed quantity, not the untouched price.
+        audits[0].Before!.ShouldContain("\"quantity\":1");
+        audits[0].Before!.ShouldNotContain("\"unitPrice\"");
         audits[0].After!.ShouldContain("\"quantity\":2");
         audits[0].Reason.ShouldBe("Second firewall at the branch");
         audits[0].Actor.ShouldBe("tester@test.local");
         audits[1].Before!.ShouldContain("\"quantity\":2");
-        audits[1].Before!.ShouldNotContain("\"unitPrice\"");
+        audits[1].Before!.ShouldContain("\"unitPrice\":85"); // the price billed before, though the first override left it alone
         audits[1].After!.ShouldContain("\"unitPrice\":60");
         audits[1].Reason.ShouldBe("Branch firewall billed at cost");
         changes.ShouldContain(c => c.ClientIds.Contains(f.Beacon) && c.Why == "adjusted");

@@ -1,0 +1,86 @@
+namespace CommandCenter.Audit;
+
+/// <summary>Readable names of the actions the modules record, and the groups the log page filters by (action prefixes).</summary>
+public static class AuditActions
+{
+    private static readonly Dictionary<string, string> Labels = new(StringComparer.Ordinal)
+    {
+        ["tenant.created"] = "Tenant created",
+        ["user.invited"] = "User invited",
+        ["user.invitation-revoked"] = "Invitation revoked",
+        ["user.joined"] = "User joined",
+        ["user.role-changed"] = "User role changed",
+        ["user.removed"] = "User removed",
+        ["api-key.created"] = "API key created",
+        ["api-key.revoked"] = "API key revoked",
+        ["client.created"] = "Client created",
+        ["client.updated"] = "Client changed",
+        ["client.deleted"] = "Client deleted",
+        ["client.agreement-terms-changed"] = "Agreement terms changed",
+        ["catalog-item.created"] = "Catalog item created",
+        ["catalog-item.updated"] = "Catalog item changed",
+        ["catalog-item.deleted"] = "Catalog item deleted",
+        ["line.created"] = "Recurring line added",
+        ["line.updated"] = "Recurring line changed",
+        ["line.deleted"] = "Recurring line removed",
+        ["import.committed"] = "Billing sheet imported",
+        ["connection.created"] = "Vendor connection created",
+        ["connection.updated"] = "Vendor connection changed",
+        ["connection.deleted"] = "Vendor connection deleted",
+        ["organization.mapped"] = "Vendor organisation mapped",
+        ["usage.mapped"] = "Vendor product mapped",
+        ["ticket.created"] = "Ticket created",
+        ["ticket.closed"] = "Ticket closed (billing class)",
+        ["time-entry.classified"] = "Time entry reclassified",
+        ["block.created"] = "Prepaid block added",
+        ["psa.embed-origins"] = "PSA embedding origins changed",
+        ["billing.settings-changed"] = "Billing settings changed",
+        ["billing.line-adjusted"] = "Invoice line adjusted",
+        ["billing.line-added"] = "Invoice line added",
+        ["billing.flag-decided"] = "Flag decided",
+        ["billing.adjustment-cleared"] = "Adjustment cleared",
+        ["billing.approved"] = "Invoices approved",
+        ["billing.unapproved"] = "Invoice unapproved",
+        ["billing.charge-added"] = "One-off charge added",
+        ["billing.credit-added"] = "Credit added",
+        ["billing.charge-deleted"] = "Charge deleted",
+        ["billing.post-all"] = "Post all",
+        ["billing.locked"] = "Month locked",
+        ["billing.reopened"] = "Month reopened",
+        ["billing.correction"] = "Correction issued",
+        ["accounting.connection.saved"] = "Accounting connection saved",
+        ["accounting.connection.deleted"] = "Accounting connection deleted",
+        ["accounting.kind-changed"] = "Accounting system changed",
+        ["accounting.authorized"] = "Accounting authorised",
+        ["accounting.imported"] = "Customers and items imported",
+        ["accounting.mapped"] = "Accounting mapping changed",
+        ["accounting.posted"] = "Invoice posted",
+        ["accounting.post-failed"] = "Invoice posting failed",
+        ["accounting.nothing-to-post"] = "Nothing to post",
+        ["accounting.iif.exported"] = "IIF file written",
+        ["accounting.iif.downloaded"] = "IIF file downloaded",
+        [AuditLog.ExportedAction] = "Audit log exported",
+    };
+
+    /// <summary>The action filter's choices: a prefix and what it covers.</summary>
+    public static readonly IReadOnlyList<(string Prefix, string Label)> Groups =
+    [
+        ("billing.line-", "Invoice line adjustments"),
+        ("billing.flag-decided", "Flag decisions"),
+        ("billing.", "Billing (all)"),
+        ("line.", "Recurring lines"),
+        ("client.", "Clients"),
+        ("catalog-item.", "Catalog"),
+        ("ticket.", "Tickets"),
+        ("time-entry.", "Time entries"),
+        ("organization.", "Vendor organisation mapping"),
+        ("usage.", "Vendor product mapping"),
+        ("connection.", "Vendor connections"),
+        ("accounting.", "Accounting"),
+        ("user.", "Users"),
+        ("api-key.", "API keys"),
+        ("audit.", "Audit log"),
+    ];
+
+    public static string Label(string action) => Labels.TryGetValue(action, out var label) ? label : action;
+}

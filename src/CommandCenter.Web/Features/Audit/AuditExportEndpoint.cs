@@ -1,0 +1,43 @@
+using CommandCenter.Audit;
+using CommandCenter.Common;
+using CommandCenter.Tenancy;
+using CommandCenter.Web.Api;
+using Microsoft.AspNetCore.Authorization;
+
+namespace CommandCenter.Web.Features.Audit;
+
+/// <summary>
+/// The audit log page's CSV download: the page's filters, for the signed-in user (cookie, Owner or Billing), in the
+/// user's tenant. Streamed, so a year of entries never sits in memory. The export is recorded in the log itself
+/// (<see cref="AuditLog.ExportedAction"/>): the file carries every client's history, so who took a copy matters.
+/// </summary>
+internal static class AuditExportEndpoint
+{
+    public const string Path = "/audit/export.csv";
+
+    public static WebApplication MapAuditExport(this WebApplication app)
+    {
+        app.MapGet(Path, IResult (string? from, string? to, string? actor, string? action, string? entityType, string? entityId, string? text,
+            AuditLog.Handler handler, TimeProvider time, CancellationToken ct) =>
+        {
+            AuditLog.Query query;
+            try
+            {
+                query = AuditQuery.Parse(from, to, actor, action, entityType, entityId, text);
+                AuditLog.Validate(query);
+            }
+            catch (ValidationFailedException v)
+            {
+                return TypedResults.ValidationProblem(v.Errors.ToDictionary(e => e.Key, e => e.Value));
+            }
+
+            return TypedResults.Stream(
+                async stream => await handler.ExportAsync(query, stream, ct),
+                "text/csv; charset=utf-8",
+                AuditLog.FileName(query, time.GetUtcNow().UtcDateTime));
+        })
+        .RequireAuthorization(new AuthorizeAttribute { Roles = Roles.OwnerOrBilling })
+        .ExcludeFromDescription();
+        return app;
+    }
+}
