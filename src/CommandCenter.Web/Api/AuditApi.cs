@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using CommandCenter.Audit;
 using CommandCenter.Common;
+using CommandCenter.Web.Infrastructure;
 
 namespace CommandCenter.Web.Api;
 

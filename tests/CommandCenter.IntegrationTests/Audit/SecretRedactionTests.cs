@@ -150,7 +150,7 @@ public sealed class SecretRedactionTests(SecretRedactionTests.LoggingAppFactory 
                 [new Claim(ClaimTypes.Email, DemoSeeder.AdminEmail), new Claim(AppClaims.TenantId, tenantId.ToString()), new Claim(ClaimTypes.Role, Roles.Owner)],
                 "Identity.Application")),
         };
-        return (await scope.ServiceProvider.GetRequiredService<ApiKeys.Handler>().CreateAsync("Redaction test", Ct)).Key;
+        return (await scope.ServiceProvider.GetRequiredService<ApiKeys.Handler>().CreateAsync("Redaction test", cancellationToken: Ct)).Key;
     }
 
     /// <summary>The demo's accounting import and mapping run at start-up; this test's changes must come after them.</summary>
