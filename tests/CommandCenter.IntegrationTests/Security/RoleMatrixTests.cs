@@ -110,7 +110,7 @@ public sealed class RoleMatrixTests(AppFactory app) : IClassFixture<AppFactory>
         ["GET /api/v1/vendor-connections/{connectionId:guid}/usage-mappings"] = Who.Owner,
         ["PUT /api/v1/vendor-connections/{connectionId:guid}/usage-mappings/{metric}/{key}"] = Who.Owner,
         // The accounting target, its records and mappings
-        ["GET /api/v1/audit/"] = Who.OwnerOrBilling,
+        ["GET /api/v1/audit"] = Who.OwnerOrBilling,
         ["GET /api/v1/accounting-connection"] = Who.Owner,
         ["PUT /api/v1/accounting-connection"] = Who.Owner,
         ["DELETE /api/v1/accounting-connection"] = Who.Owner,
