@@ -26,12 +26,28 @@ internal static class AppUnderTest
         }
         """;
 
-    public static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    /// <param name="nice">
+    /// Above 0: the browser and every process it starts run at this Linux nice value (through a <c>nice</c> wrapper), so
+    /// the browsers that stand in for users' machines take only the CPU the app leaves them instead of competing with it.
+    /// </param>
+    public static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright, int nice = 0) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
     {
-        ExecutablePath = ChromiumPath,
+        ExecutablePath = nice > 0 ? NiceWrapper(nice) : ChromiumPath,
         Headless = true,
         Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
     });
+
+    private static string NiceWrapper(int nice)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"cc-bench-chromium-nice{nice}.sh");
+        File.WriteAllText(path, $"#!/bin/sh\nexec nice -n {nice} {ChromiumPath} \"$@\"\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return path;
+    }
 
     public static async Task<bool> BuildAsync(string web)
     {
@@ -171,6 +187,13 @@ internal static class AppUnderTest
         }
 
         return total / 100.0; // USER_HZ
+    }
+
+    /// <summary>A process's Linux nice value (field 19 of /proc/{pid}/stat).</summary>
+    public static int Nice(Process process)
+    {
+        var stat = File.ReadAllText($"/proc/{process.Id}/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], CultureInfo.InvariantCulture);
     }
 
     /// <summary>The app's own peak resident set (Linux VmHWM), read before it stops.</summary>
