@@ -146,19 +146,7 @@ public sealed class AuditCoverageTests(AppFactory app) : IClassFixture<AppFactor
 
     private async Task ReopenAsOwnerAsync(BillingPeriod period, string reason)
     {
-        Guid tenantId;
-        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(Ct))
-        {
-            tenantId = await db.Tenants.Where(t => t.Name == DemoSeeder.DemoTenantName).Select(t => t.Id).SingleAsync(Ct);
-        }
-
-        await using var scope = app.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<WebTenantContext>().Request = new DefaultHttpContext
-        {
-            User = new ClaimsPrincipal(new ClaimsIdentity(
-                [new Claim(ClaimTypes.Email, DemoSeeder.AdminEmail), new Claim(AppClaims.TenantId, tenantId.ToString()), new Claim(ClaimTypes.Role, Roles.Owner)],
-                "Identity.Application")),
-        };
+        await using var scope = await DemoOwner.ScopeAsync(app.Services, Ct);
         await scope.ServiceProvider.GetRequiredService<Postings.Handler>().ReopenAsync(period, reason, Ct);
     }
 

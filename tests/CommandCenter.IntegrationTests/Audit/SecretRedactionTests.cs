@@ -137,19 +137,7 @@ public sealed class SecretRedactionTests(SecretRedactionTests.LoggingAppFactory 
 
     private async Task<string> CreateApiKeyAsync()
     {
-        Guid tenantId;
-        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<Persistence.AppDbContext>>().CreateDbContextAsync(Ct))
-        {
-            tenantId = await db.Tenants.Where(t => t.Name == DemoSeeder.DemoTenantName).Select(t => t.Id).SingleAsync(Ct);
-        }
-
-        await using var scope = app.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<WebTenantContext>().Request = new DefaultHttpContext
-        {
-            User = new ClaimsPrincipal(new ClaimsIdentity(
-                [new Claim(ClaimTypes.Email, DemoSeeder.AdminEmail), new Claim(AppClaims.TenantId, tenantId.ToString()), new Claim(ClaimTypes.Role, Roles.Owner)],
-                "Identity.Application")),
-        };
+        await using var scope = await DemoOwner.ScopeAsync(app.Services, Ct);
         return (await scope.ServiceProvider.GetRequiredService<ApiKeys.Handler>().CreateAsync("Redaction test", cancellationToken: Ct)).Key;
     }
 

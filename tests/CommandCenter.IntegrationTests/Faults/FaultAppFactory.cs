@@ -63,23 +63,7 @@ public class FaultAppFactory : WebApplicationFactory<Program>
     public async Task WaitForFirstSyncsAsync(CancellationToken cancellationToken)
     {
         using var http = ApiClient(CommandCenter.Demo.DemoSeeder.DemoApiKey);
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var body = await http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/vendor-connections", cancellationToken);
-            var statuses = body.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("health").GetProperty("status").GetString()).ToList();
-            if (statuses.Count > 0 && statuses.All(s => s is "succeeded" or "failed"))
-            {
-                return;
-            }
-
-            if (waited.Elapsed > TimeSpan.FromSeconds(90))
-            {
-                throw new TimeoutException("The demo connections did not finish their first sync: " + string.Join(", ", statuses));
-            }
-
-            await Task.Delay(250, cancellationToken);
-        }
+        await DemoSyncs.WaitForFirstAsync(http, cancellationToken);
     }
 
     public HttpClient ApiClient(string apiKey)
