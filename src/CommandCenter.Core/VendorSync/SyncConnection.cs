@@ -115,34 +115,7 @@ public static class SyncConnection
                 var firstSuccess = connection.LastSuccessUtc is null;
                 try
                 {
-                    await using (var tx = await db.Database.BeginTransactionAsync(cancellationToken))
-                    {
-                        var finished = time.GetUtcNow().UtcDateTime;
-                        await UpsertOrganizationsAsync(db, connection, fetch, finished, cancellationToken);
-                        WriteSnapshots(db, connection, run, fetch, finished);
-                        await UpsertUsageKeysAsync(db, connection, fetch, cancellationToken);
-
-                        run.Status = SyncStatus.Succeeded;
-                        run.FinishedUtc = finished;
-                        run.Organizations = fetch.Organizations.Count;
-                        run.Pages = progress.Pages;
-                        run.Items = items;
-                        connection.LastStatus = SyncStatus.Succeeded;
-                        connection.LastSuccessUtc = finished;
-                        connection.LastError = null;
-                        connection.LastDurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
-                        connection.LastItemsFetched = items;
-                        connection.LastOrganizations = fetch.Organizations.Count;
-                        await db.SaveChangesAsync(cancellationToken);
-
-                        foreach (var hook in hooks)
-                        {
-                            await hook.OnSyncedAsync(db, connection, firstSuccess, cancellationToken);
-                        }
-
-                        await db.SaveChangesAsync(cancellationToken);
-                        await tx.CommitAsync(cancellationToken);
-                    }
+                    await SaveSucceededAsync(db, connection, run, progress, fetch, items, firstSuccess, started, cancellationToken);
                 }
                 catch (Exception e) when (Persistence.DatabaseBusy.Is(e) && !cancellationToken.IsCancellationRequested)
                 {
@@ -165,6 +138,37 @@ public static class SyncConnection
             {
                 tracker.End(progress);
             }
+        }
+
+        /// <summary>The sync's organisations, snapshots, usage keys and success, with what the hooks add, in one transaction.</summary>
+        private async Task SaveSucceededAsync(AppDbContext db, VendorConnection connection, SyncRun run, SyncProgressTracker.Progress progress, VendorFetch fetch, int items, bool firstSuccess, long started, CancellationToken cancellationToken)
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            var finished = time.GetUtcNow().UtcDateTime;
+            await UpsertOrganizationsAsync(db, connection, fetch, finished, cancellationToken);
+            WriteSnapshots(db, connection, run, fetch, finished);
+            await UpsertUsageKeysAsync(db, connection, fetch, cancellationToken);
+
+            run.Status = SyncStatus.Succeeded;
+            run.FinishedUtc = finished;
+            run.Organizations = fetch.Organizations.Count;
+            run.Pages = progress.Pages;
+            run.Items = items;
+            connection.LastStatus = SyncStatus.Succeeded;
+            connection.LastSuccessUtc = finished;
+            connection.LastError = null;
+            connection.LastDurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
+            connection.LastItemsFetched = items;
+            connection.LastOrganizations = fetch.Organizations.Count;
+            await db.SaveChangesAsync(cancellationToken);
+
+            foreach (var hook in hooks)
+            {
+                await hook.OnSyncedAsync(db, connection, firstSuccess, cancellationToken);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            await tx.CommitAsync(cancellationToken);
         }
 
         public ConnectionRuntime Runtime(VendorConnection c) => new(
