@@ -22,7 +22,7 @@ public static class HttpClientLogging
 
     /// <summary>Scheme, host, port and path: a query string can hold a key, user info a password.</summary>
     public static string SafeAddress(Uri? uri) =>
-        uri is null ? "" : uri.IsAbsoluteUri ? uri.GetLeftPart(UriPartial.Path).Replace(uri.UserInfo + "@", "", StringComparison.Ordinal) : uri.OriginalString.Split('?')[0];
+        uri is null ? "" : uri.IsAbsoluteUri ? uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped) : uri.OriginalString.Split('?')[0];
 }
 
 /// <summary>Logs an outgoing request's method, safe address, status and duration — never a header or a body.</summary>

@@ -64,7 +64,7 @@ public static class PersistenceModule
         // Writers wait for each other (up to the busy timeout) instead of failing at once with "database is locked";
         // Microsoft.Data.Sqlite retries a busy statement until then. 30 s unless the connection string sets its own
         // "Default Timeout" (tests shorten it); past it the write is refused whole and reported (DatabaseBusy).
-        if (!options.ConnectionString?.Contains("Timeout", StringComparison.OrdinalIgnoreCase) ?? true)
+        if (!sqlite.ShouldSerialize("Default Timeout"))
         {
             sqlite.DefaultTimeout = 30;
         }

@@ -12,7 +12,7 @@ internal static class ApiSetup
     {
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiBadRequests.AddMissingDetail);
         // Binding failures (bad JSON, wrong types, wrong content type) throw, so ApiBadRequests can say which field was
-        // wrong and why, as a 400 / 415 problem (UseApiBadRequests, on the /api branch in Program.cs); left to the framework they would be a bare 400 without a word of why.
+        // wrong and why, as a 400 / 415 problem (app.UseBadRequests() in Program.cs, which answers /api requests only); left to the framework they would be a bare 400 without a word of why.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {

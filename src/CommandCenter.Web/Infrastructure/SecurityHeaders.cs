@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using CommandCenter.Web.Api;
 
 namespace CommandCenter.Web.Infrastructure;
 
@@ -31,7 +32,12 @@ public static class SecurityHeaders
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
     {
         // Made before anything renders: a page's first bytes (and so this policy) may leave before the import map renders.
-        Nonce(context);
+        // API answers render no script, so they get none.
+        if (!context.IsApiRequest())
+        {
+            Nonce(context);
+        }
+
         context.Response.OnStarting(static state =>
         {
             Apply((HttpContext)state);

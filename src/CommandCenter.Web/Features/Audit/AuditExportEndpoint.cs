@@ -20,22 +20,16 @@ internal static class AuditExportEndpoint
         app.MapGet(Path, IResult (string? from, string? to, string? actor, string? action, string? entityType, string? entityId, string? text,
             AuditLog.Handler handler, TimeProvider time, CancellationToken ct) =>
         {
-            AuditLog.Query query;
-            try
-            {
-                query = AuditQuery.Parse(from, to, actor, action, entityType, entityId, text);
-                AuditLog.Validate(query);
-            }
-            catch (ValidationFailedException v)
-            {
-                return TypedResults.ValidationProblem(v.Errors.ToDictionary(e => e.Key, e => e.Value));
-            }
+            // Validated before the stream starts, so a bad filter is still a 400 (problem details from ApiErrors).
+            var query = AuditQuery.Parse(from, to, actor, action, entityType, entityId, text);
+            AuditLog.Validate(query);
 
             return TypedResults.Stream(
                 async stream => await handler.ExportAsync(query, stream, ct),
                 "text/csv; charset=utf-8",
                 AuditLog.FileName(query, time.GetUtcNow().UtcDateTime));
         })
+        .AddEndpointFilter(ApiErrors.FilterAsync)
         .RequireAuthorization(new AuthorizeAttribute { Roles = Roles.OwnerOrBilling })
         .ExcludeFromDescription();
         return app;
