@@ -44,7 +44,10 @@ public sealed class BillingRun : ITenantOwned
     public List<Invoice> Invoices { get; set; } = [];
 
     /// <summary>False only between a new open run's creation and its first computation (which bumps the version).</summary>
-    public bool Computed => Status != RunStatus.Open || Version > 0;
+    public bool Computed => IsComputed(Status, Version);
+
+    /// <summary><see cref="Computed"/> for a projection of a run's status and version (EF cannot translate the property).</summary>
+    public static bool IsComputed(RunStatus status, long version) => status != RunStatus.Open || version > 0;
 }
 
 /// <summary>A client's invoice of a run, as the engine drafted it (lines with provenance, diff and flags).</summary>

@@ -132,7 +132,7 @@ public static class MonthEndCockpit
             var now = time.GetUtcNow().UtcDateTime;
             var run = await db.BillingRuns.AsNoTracking().Where(r => r.Period == period.Start)
                 .Select(r => new { r.Id, r.Status, r.Version, r.WorkStartedUtc, r.PostedUtc }).SingleOrDefaultAsync(cancellationToken);
-            var computed = run is not null && (run.Status != RunStatus.Open || run.Version > 0);
+            var computed = run is not null && BillingRun.IsComputed(run.Status, run.Version);
             var invoices = computed
                 ? await db.Invoices.AsNoTracking().Where(i => i.RunId == run!.Id)
                     .Select(i => new InvoiceRow(i.ClientId, i.ClientName, i.Status, i.Total, i.PreviousTotal, i.OpenFlags, i.Lines)).ToListAsync(cancellationToken)

@@ -44,7 +44,7 @@ public sealed class RunViews(IDbContextFactory<AppDbContext> factory)
             .Select(r => new { r.Id, r.Status, r.Version }).SingleOrDefaultAsync(cancellationToken);
         // A run being created is saved before its invoices are written: a reader waits for its first computation
         // (OpenAsync takes the tenant's lock, which its creator holds) instead of seeing an empty month.
-        if (head is null || (head.Status == RunStatus.Open && head.Version == 0))
+        if (head is null || !BillingRun.IsComputed(head.Status, head.Version))
         {
             return null;
         }
@@ -140,7 +140,13 @@ public sealed class RunViews(IDbContextFactory<AppDbContext> factory)
         var view = BillingRuns.Engine.View(run, period, invoices);
         lock (_gate)
         {
-            Store(EntryFor((tenantId, period.Start)), view);
+            var entry = EntryFor((tenantId, period.Start));
+            Store(entry, view);
+            // Done: the finished task would otherwise keep this whole view alive after a newer one replaces it.
+            if (entry.LoadingRun == view.RunId && entry.LoadingVersion <= view.Version)
+            {
+                entry.Loading = null;
+            }
         }
 
         return view;
