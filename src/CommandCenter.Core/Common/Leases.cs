@@ -39,10 +39,6 @@ public sealed class Leases(IDbContextFactory<AppDbContext> factory, TimeProvider
     /// <summary>This process, as written in the leases it holds.</summary>
     public string Holder { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
-    private TimeProvider Time => time;
-
-    private ILogger Logger => logger;
-
     /// <summary>Takes the lease when it is free, expired or already ours; null when another instance holds it.</summary>
     public async Task<IAsyncDisposable?> TryAcquireAsync(string key, TimeSpan? ttl = null, CancellationToken cancellationToken = default)
     {
@@ -52,7 +48,8 @@ public sealed class Leases(IDbContextFactory<AppDbContext> factory, TimeProvider
             return null;
         }
 
-        return new Held(this, key, life);
+        var stop = new CancellationTokenSource();
+        return new Held(stop, RenewAsync(key, life, stop.Token), () => ReleaseAsync(key));
     }
 
     /// <summary>Waits (polling) until the lease can be taken.</summary>
@@ -116,49 +113,38 @@ public sealed class Leases(IDbContextFactory<AppDbContext> factory, TimeProvider
         }
     }
 
-    private sealed class Held : IAsyncDisposable
+    /// <summary>Renews the lease at a third of its life until stopped or taken over.</summary>
+    private async Task RenewAsync(string key, TimeSpan ttl, CancellationToken stop)
     {
-        private readonly Leases _owner;
-        private readonly string _key;
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _renewal;
-
-        public Held(Leases owner, string key, TimeSpan ttl)
+        try
         {
-            _owner = owner;
-            _key = key;
-            _renewal = RenewAsync(ttl);
-        }
-
-        private async Task RenewAsync(TimeSpan ttl)
-        {
-            try
+            while (true)
             {
-                while (true)
+                await Task.Delay(ttl / 3, time, stop);
+                if (!await TryTakeAsync(key, ttl, stop))
                 {
-                    await Task.Delay(ttl / 3, _owner.Time, _stop.Token);
-                    if (!await _owner.TryTakeAsync(_key, ttl, _stop.Token))
-                    {
-                        _owner.Logger.LogWarning("Lease {Key} was taken over by another instance", _key);
-                        return;
-                    }
+                    logger.LogWarning("Lease {Key} was taken over by another instance", key);
+                    return;
                 }
             }
-            catch (OperationCanceledException)
-            {
-            }
-            catch (Exception e)
-            {
-                _owner.Logger.LogWarning(e, "Could not renew lease {Key}", _key);
-            }
         }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not renew lease {Key}", key);
+        }
+    }
 
+    private sealed class Held(CancellationTokenSource stop, Task renewal, Func<Task> release) : IAsyncDisposable
+    {
         public async ValueTask DisposeAsync()
         {
-            await _stop.CancelAsync();
-            await _renewal;
-            _stop.Dispose();
-            await _owner.ReleaseAsync(_key);
+            await stop.CancelAsync();
+            await renewal;
+            stop.Dispose();
+            await release();
         }
     }
 }
